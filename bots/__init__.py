@@ -1,0 +1,1 @@
+"""Channels (web chat, LINE, Telegram) and the conversation flow."""
