@@ -3,7 +3,7 @@ every channel. Called by the worker inside the event's transaction (tsunagu/pipe
 
 handle_event reads top to bottom:
   resident and conversation → transcript → welcome on first contact → silent while staff
-  hold the conversation → dispatch (command, crisis, state, button, concern) → outbox.
+  hold the conversation → dispatch (command, crisis, button, state, concern) → outbox.
 """
 
 from __future__ import annotations
@@ -162,9 +162,9 @@ def handle_event(session: Session, event: InboundEvent) -> None:
 
 
 def dispatch(turn: Turn) -> None:
-    """Decide which flow answers: command, crisis, state, button, else a new concern."""
+    """Decide which flow answers: command, crisis, button, state, else a new concern."""
     key = turn.postback if turn.event.kind == "postback" else normalize_command(turn.text)
-    handler = flows.COMMANDS.get(key) or flows.COMMANDS.get(turn.postback.split("|")[0])
+    handler = flows.COMMANDS.get(key)
     if handler:
         handler(turn)
         return
@@ -176,16 +176,16 @@ def dispatch(turn: Turn) -> None:
             turn.reset()
             answer_concern(turn, analysis)
             return
-    state_handler = flows.STATES.get(turn.conversation.state)
-    if state_handler:
-        state_handler(turn)
-        return
     if turn.event.kind == "postback":
         prefix = turn.postback.split(":", 1)[0]
         if prefix in flows.POSTBACKS:
-            flows.POSTBACKS[prefix](turn)
+            flows.POSTBACKS[prefix](turn)  # each checks the button still fits the state
         else:
             turn.say(texts.STALE_BUTTON, texts.main_menu(turn))
+        return
+    state_handler = flows.STATES.get(turn.conversation.state)
+    if state_handler:
+        state_handler(turn)  # typed text while a flow waits for an answer
         return
     from bots.flows.intake import on_text
 

@@ -10,7 +10,7 @@ import click
 _COMMANDS = [
     ("tsunagu.commands", "serve"),
     ("tsunagu.commands", "worker"),
-    ("tsunagu.commands", "db"),
+    ("tsunagu.commands", "db_group"),
     ("intents.cli", "classify"),
     ("routing.cli", "route"),
     ("routing.cli", "directory"),

@@ -4,8 +4,8 @@
 - `state(name)`: the handler for a resident who is mid-way through that flow.
 - `postback(prefix)`: buttons whose data starts with `prefix:`.
 
-The engine (bots/engine.py) asks, in order: a command? a crisis? the current state's
-handler? a button? — else the intake flow reads the message as a concern.
+The engine (bots/engine.py) asks, in order: a command? a crisis? a button (by prefix)?
+the current state's handler (typed text mid-flow)? — else intake reads it as a concern.
 See docs/conversation-flow.md for the diagram.
 """
 
