@@ -7,10 +7,15 @@ The calls the rest of Tsunagu uses:
     handoff_window(directory, at) -> Availability (are consultants reachable in the chat now; when next)
 
 `Directory.district_spellings()` gives the classifier the district names to spot, and
-`Directory.districts` gives the bot the quick replies when it must ask for the district.
+`Directory.district_choices()` gives the bot the quick replies when it must ask for the
+district (ending with 「その他・わからない」, id UNKNOWN_DISTRICT).
+Consultation sessions (相談会) and their slots: routing.sessions.upcoming / find_slot.
 """
 
-from routing.placeholder import (
+from routing.directory import check_file, load_directory
+from routing.model import (
+    UNKNOWN_DISTRICT,
+    Agency,
     Availability,
     Directory,
     DirectoryError,
@@ -18,12 +23,13 @@ from routing.placeholder import (
     EmergencyContact,
     Referral,
     Routing,
-    handoff_window,
-    load_directory,
-    route,
+    Session,
+    Slot,
 )
+from routing.rules import handoff_window, route
 
 __all__ = [
-    "Availability", "Directory", "DirectoryError", "District", "EmergencyContact",
-    "Referral", "Routing", "handoff_window", "load_directory", "route",
+    "Agency", "Availability", "Directory", "DirectoryError", "District", "EmergencyContact",
+    "Referral", "Routing", "Session", "Slot", "UNKNOWN_DISTRICT", "check_file",
+    "handoff_window", "load_directory", "route",
 ]

@@ -1,0 +1,82 @@
+"""Read YAML keeping each value's line, so errors can say `nomi.yaml:42: agencies[3].hours.mon`.
+
+Plain scalars are resolved as PyYAML's safe loader does, except that anything with a colon
+stays a string: YAML 1.1 reads `8:30` as the sexagesimal number 510.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+def fmt_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top)"
+
+
+class Source:
+    """One YAML file: `.data` (plain Python values) and the line of every path in it."""
+
+    def __init__(self, path: Path | str, text: str | None = None):
+        self.path = Path(path)
+        self.name = self.path.name
+        self.lines: dict[Path_, int] = {}
+        self.errors: list[str] = []
+        self._loader = yaml.SafeLoader("")
+        if text is None:
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self.errors.append(f"{self.name}: cannot read: {exc}")
+                self.data: Any = None
+                return
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f"{mark.line + 1}:" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.errors.append(f"{self.name}:{line} not valid YAML: {problem}")
+            self.data = None
+            return
+        self.data = None if node is None else self._convert(node, ())
+
+    def line(self, path: Path_) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def error(self, path: Path_, message: str) -> None:
+        self.errors.append(f"{self.name}:{self.line(path)}: {fmt_path(path)}: {message}")
+
+    def _convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                key = str(key) if key is not None else "?"
+                child = (*path, key)
+                if key in out:
+                    self.lines[child] = key_node.start_mark.line + 1
+                    self.error(child, "this key appears twice")
+                    continue
+                self.lines[child] = key_node.start_mark.line + 1
+                out[key] = self._convert(value_node, child)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in node.value:
+            return node.value
+        return self._loader.construct_object(node, deep=True)
