@@ -219,12 +219,14 @@ class Referral:
     kind: str
     phone: str | None
     open_now: bool | None          # None: the directory does not know the hours
-    reason: str                    # short Japanese the bot can show: why, then the next step
+    reason: str                    # short Japanese the bot can show: why this window (+ how
+                                   # to reach it when the directory lacks a phone)
     next_open: datetime | None = None
     takes_handoff: bool = False
     takes_bookings: bool = False
-    why: str = ""                  # the first half of `reason`
-    next_step: str = ""            # the second half: when/how to reach it
+    why: str = ""                  # `reason` without the agency's note
+    next_step: str = ""            # when: 「いま受け付けています（17:00まで）。」, 「いまは受付時間外
+                                   # です。明日…から」, 「受付時間は市のホームページか電話で…」
     address: str | None = None
     web: str | None = None
     general: bool = False          # the general window (the door to 多機関協働)
@@ -234,6 +236,7 @@ class Referral:
             "id": self.id, "name": self.name, "kind": self.kind, "phone": self.phone,
             "open_now": self.open_now, "reason": self.reason,
             "next_open": self.next_open.isoformat() if self.next_open else None,
+            "next_step": self.next_step,
         }
 
 

@@ -92,12 +92,11 @@ def _availability(directory: Directory, agency: Agency, at: datetime
 def _referral(directory: Directory, agency: Agency, why: str, at: datetime,
               general: bool = False) -> Referral:
     open_now, nxt, when = _availability(directory, agency, at)
-    next_step = "".join(s for s in (when, agency.note) if s)
     return Referral(
         id=agency.id, name=agency.name, kind=agency.kind, phone=agency.phone,
-        open_now=open_now, reason=f"{why}{next_step}", next_open=nxt,
+        open_now=open_now, reason=why + agency.note, next_open=nxt,
         takes_handoff=agency.chat_handoff, takes_bookings=agency.bookings, why=why,
-        next_step=next_step, address=agency.address, web=agency.web, general=general,
+        next_step=when, address=agency.address, web=agency.web, general=general,
     )
 
 

@@ -1,0 +1,115 @@
+"""`tsunagu route` and `tsunagu directory check|sessions`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta
+
+import click
+
+import intents
+from routing import hours as H
+from routing.directory import check_file, load_directory
+from routing.model import DirectoryError
+from routing.rules import route as do_route
+from routing.sessions import upcoming
+
+
+def _now() -> datetime:
+    try:
+        from tsunagu import clock
+        return clock.now().astimezone(H.JST)
+    except ImportError:
+        return datetime.now(H.JST)
+
+
+def _parse_at(value: str | None) -> datetime:
+    if not value:
+        return _now()
+    try:
+        return H.to_jst(datetime.fromisoformat(value))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO-8601 date-time "
+                                 "(e.g. 2025-01-15T19:30+09:00)", param_hint="--at") from None
+
+
+def _dump(obj: dict) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.command("route")
+@click.option("--municipality", "-m", required=True, help="Directory id (nomi) or path.")
+@click.option("--at", "at_text", default=None,
+              help="ISO-8601 date-time to judge opening hours at (default: now, Asia/Tokyo).")
+def route(municipality: str, at_text: str | None) -> None:
+    """Route JSON Lines {"id", "text"} from stdin; one JSON answer per line on stdout."""
+    at = _parse_at(at_text)
+    try:
+        directory = load_directory(municipality)
+    except DirectoryError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    spellings = directory.district_spellings()
+    failed = False
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        item_id = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("each line must be a JSON object {\"id\", \"text\"}")
+            item_id = item.get("id")
+            text = item.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError("\"text\" must be a non-empty string")
+            analysis = intents.classify(text, spellings)
+            result = do_route(analysis, directory, at)
+        except (ValueError, TypeError) as exc:   # json.JSONDecodeError is a ValueError
+            failed = True
+            _dump({"id": item_id, "error": f"line {number}: {exc}"})
+            continue
+        _dump({"id": item_id, **result.to_json()})
+    sys.exit(1 if failed else 0)
+
+
+@click.group("directory")
+def directory() -> None:
+    """Municipality directories (dictionaries/municipalities/*.yaml)."""
+
+
+@directory.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def check(files: tuple[str, ...]) -> None:
+    """Validate directory files; print every problem (file:line: field: message)."""
+    failed = False
+    for path in files:
+        errors, summary = check_file(path)
+        if errors:
+            failed = True
+            for e in errors:
+                click.echo(e)
+        else:
+            click.echo(summary)
+    sys.exit(1 if failed else 0)
+
+
+@directory.command("sessions")
+@click.argument("municipality")
+@click.option("--from", "start_text", default=None, help="ISO date-time (default: now).")
+@click.option("--days", default=62, show_default=True)
+def sessions(municipality: str, start_text: str | None, days: int) -> None:
+    """List upcoming consultation sessions and their slots as JSON Lines."""
+    start = _parse_at(start_text)
+    try:
+        d = load_directory(municipality)
+    except DirectoryError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for s in upcoming(d, start, start + timedelta(days=days)):
+        _dump({"id": s.id, "title": s.title, "agency": s.agency, "date": H.ja_date(s.date),
+               "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+               "place": s.place, "family_only_ok": s.family_only_ok,
+               "slots": [{"id": sl.id, "starts_at": sl.starts_at.isoformat(),
+                          "capacity": sl.capacity} for sl in s.slots]})
