@@ -1,0 +1,98 @@
+"""A fake LINE Messaging API on 127.0.0.1, and builders for signed webhook requests.
+
+    with FakeLine() as line:                       # LINE_API_BASE_URL = line.url
+        line.script("/message/push", [Answer(500), Answer(200, PUSH_OK)])
+        body, signature = signed(payload(text_event("Uaaa…", "こんにちは")), SECRET)
+        client.post("/webhooks/line", data=body, headers={"X-Line-Signature": signature})
+        line.texts()  → every text sent by reply or push, in order
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Any
+
+from tests.fakes.server import Answer, FakeServer, Recorded
+
+__all__ = ["Answer", "FakeLine", "signed", "payload", "text_event", "postback_event",
+           "follow_event", "unfollow_event", "message_event", "user_id"]
+
+PUSH_OK = {"sentMessages": [{"id": "461230966842064897", "quoteToken": "IStG5h1Tz7b..."}]}
+
+
+class FakeLine(FakeServer):
+    def default(self, rec: Recorded) -> Answer:
+        path = rec.path.split("?")[0]
+        if path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
+            count = len((rec.data or {}).get("messages") or [1])
+            return Answer(200, {"sentMessages": [
+                {"id": str(uuid.uuid4().int)[:18], "quoteToken": "q"} for _ in range(count)]})
+        if path == "/v2/bot/chat/loading/start":
+            return Answer(202, {})
+        return Answer(404, {"message": "Not found"})
+
+    def sends(self) -> list[Recorded]:
+        """Reply and push calls that LINE accepted (2xx), in order."""
+        return [r for r in self.answered() if r.path.split("?")[0] in
+                ("/v2/bot/message/reply", "/v2/bot/message/push")]
+
+    def answered(self) -> list[Recorded]:
+        return [r for r in list(self.requests) if 200 <= r.status < 300]
+
+    def texts(self) -> list[str]:
+        return [m["text"] for r in self.sends() for m in r.data["messages"]]
+
+
+def user_id() -> str:
+    return "U" + uuid.uuid4().hex
+
+
+def signed(body: dict[str, Any] | bytes, secret: str) -> tuple[bytes, str]:
+    raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    signature = base64.b64encode(hmac.new(secret.encode(), raw, hashlib.sha256).digest())
+    return raw, signature.decode()
+
+
+def payload(*events: dict[str, Any], destination: str = "U0123456789abcdef") -> dict[str, Any]:
+    return {"destination": destination, "events": list(events)}
+
+
+def _event(kind: str, user: str, event_id: str | None, redelivery: bool = False,
+           reply_token: bool = True, **fields: Any) -> dict[str, Any]:
+    event = {
+        "type": kind, "mode": "active", "timestamp": 1462629479859,
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": event_id or "01" + uuid.uuid4().hex[:24].upper(),
+        "deliveryContext": {"isRedelivery": redelivery},
+        **fields,
+    }
+    if reply_token:
+        event["replyToken"] = uuid.uuid4().hex
+    return event
+
+
+def text_event(user: str, text: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
+    return _event("message", user, event_id, message={
+        "id": str(uuid.uuid4().int)[:18], "type": "text", "text": text,
+        "quoteToken": "q" + uuid.uuid4().hex}, **kw)
+
+
+def message_event(user: str, message: dict[str, Any], event_id: str | None = None,
+                  **kw: Any) -> dict[str, Any]:
+    return _event("message", user, event_id, message={"id": "325708", **message}, **kw)
+
+
+def postback_event(user: str, data: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
+    return _event("postback", user, event_id, postback={"data": data}, **kw)
+
+
+def follow_event(user: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
+    return _event("follow", user, event_id, follow={"isUnblocked": False}, **kw)
+
+
+def unfollow_event(user: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
+    return _event("unfollow", user, event_id, reply_token=False, **kw)
