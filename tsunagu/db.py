@@ -47,6 +47,7 @@ def make_engine(url: str) -> Engine:
 
 @functools.cache
 def _factory(url: str) -> sessionmaker[Session]:
+    _seen_urls.add(url)
     return sessionmaker(make_engine(url), expire_on_commit=False)
 
 
@@ -88,3 +89,14 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str) -> None:
     """Bring the schema to the newest revision (every branch head)."""
     command.upgrade(alembic_config(url), "heads")
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before a process forks)."""
+    for url in list(_seen_urls):
+        _factory(url).kw["bind"].dispose()
+    _seen_urls.clear()
+    _factory.cache_clear()
+
+
+_seen_urls: set[str] = set()

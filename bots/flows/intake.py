@@ -17,12 +17,15 @@ if TYPE_CHECKING:
 UNKNOWN_DISTRICT = "unknown"
 
 
+SMALL_TALK_MAX = 20  # a short message with no concern is a greeting or a test
+
+
 def on_text(turn: "Turn") -> None:
     analysis = turn.analysis()
-    if analysis is None:
+    if analysis is None or (not analysis.categories and len(turn.text) <= SMALL_TALK_MAX):
         turn.say(texts.ASK_CONCERN)
         return
-    answer_concern(turn, analysis)
+    answer_concern(turn, analysis)  # no category on a longer message: the general window
 
 
 def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
