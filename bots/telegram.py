@@ -1,0 +1,177 @@
+"""Telegram: the webhook (POST /webhooks/telegram) and the channel factory for the sender.
+
+The webhook checks the secret token header in constant time, stores the update and
+answers 200. No API call on the request thread: answering a button press
+(answerCallbackQuery) and "typing…" are queued to the process's Telegram event loop after
+the update is stored (bots/telegram_send.py). The worker answers from the outbox.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from telegram import Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+
+from bots.line import bot_answers
+from tsunagu import pipeline, workers
+from tsunagu.web import session_factory
+
+log = logging.getLogger(__name__)
+bp = Blueprint("telegram", __name__, url_prefix="/webhooks")
+
+CHANNEL = "telegram"
+# Telegram message field → the media type the engine names in the transcript.
+MEDIA = [("sticker", "sticker"), ("photo", "image"), ("animation", "video"),
+         ("video", "video"), ("video_note", "video"), ("voice", "audio"), ("audio", "audio"),
+         ("document", "file"), ("venue", "location"), ("location", "location"),
+         ("contact", "contact")]
+
+
+def make_channel(settings):  # type: ignore[no-untyped-def]
+    from bots.telegram_send import TelegramChannel
+
+    return TelegramChannel(settings)
+
+
+def check_secret(expected: str, given: str | None) -> bool:
+    return bool(expected) and given is not None and hmac.compare_digest(
+        given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def _event_id(update_id: int, update: Update | None) -> str:
+    """update_id, plus something of the update itself: Telegram may restart the numbering
+    after a quiet week, and a new update must not be taken for an old one."""
+    extra = ""
+    if update is not None:
+        if update.callback_query is not None:
+            extra = update.callback_query.id
+        elif update.effective_message is not None:
+            extra = f"{update.effective_message.message_id}@{int(update.effective_message.date.timestamp())}"
+        elif update.my_chat_member is not None:
+            extra = str(int(update.my_chat_member.date.timestamp()))
+    return f"{update_id}:{extra}"[:128]
+
+
+def _label(message: Message | None, data: str) -> str | None:
+    """The pressed button's label, read from the keyboard of the message it was under."""
+    markup = message.reply_markup if message is not None else None
+    for row in (markup.inline_keyboard if markup else ()):
+        for button in row:
+            if button.callback_data == data:
+                return button.text[:40]
+    return None
+
+
+def _private_chat(chat: Any) -> str | None:
+    return str(chat.id) if chat is not None and chat.type == ChatType.PRIVATE else None
+
+
+def to_incoming(update_id: int, update: Update | None) -> tuple[pipeline.Incoming, str | None]:
+    """One update → (Incoming, callback query id to answer). Payload keeps no ids."""
+    base = dict(channel=CHANNEL, platform_event_id=_event_id(update_id, update))
+    if update is None:
+        return pipeline.Incoming(platform_user_id=None, kind="other",
+                                 payload={"type": "unreadable"}, **base), None
+    if update.message is not None:
+        message = update.message
+        user = _private_chat(message.chat)
+        payload: dict[str, Any] = {"type": "message"}
+        if user is None:
+            return pipeline.Incoming(platform_user_id=None, kind="other",
+                                     payload={"type": "message", "chat": str(message.chat.type)},
+                                     **base), None
+        if message.text is not None:
+            if message.text.split("@")[0].strip() == "/start":  # the Start button
+                return pipeline.Incoming(platform_user_id=user, kind="follow", payload=payload,
+                                         **base), None
+            return pipeline.Incoming(platform_user_id=user, kind="text", text=message.text,
+                                     payload=payload, **base), None
+        for field, media in MEDIA:
+            if getattr(message, field, None):
+                payload["media"] = media
+                if message.caption:  # a photo with words: read the words
+                    return pipeline.Incoming(platform_user_id=user, kind="text",
+                                             text=message.caption, payload=payload, **base), None
+                return pipeline.Incoming(platform_user_id=user, kind="media",
+                                         payload={"type": media}, **base), None
+        return pipeline.Incoming(platform_user_id=user, kind="other", payload=payload,
+                                 **base), None
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message if isinstance(query.message, Message) else None
+        user = _private_chat(message.chat) if message is not None else None
+        if user is None and query.from_user is not None and message is None:
+            user = str(query.from_user.id)  # private chat id == user id
+        payload = {"type": "callback_query"}
+        if not query.data or user is None:
+            return pipeline.Incoming(platform_user_id=None, kind="other", payload=payload,
+                                     **base), query.id
+        label = _label(message, query.data)
+        if label:
+            payload["label"] = label
+        return pipeline.Incoming(platform_user_id=user, kind="postback",
+                                 postback=query.data[:300], payload=payload, **base), query.id
+    if update.my_chat_member is not None:
+        member = update.my_chat_member
+        user = _private_chat(member.chat)
+        status = member.new_chat_member.status
+        payload = {"type": "my_chat_member", "status": str(status)}
+        if user is not None and status in (ChatMemberStatus.BANNED, ChatMemberStatus.MEMBER):
+            kind = "unfollow" if status == ChatMemberStatus.BANNED else "follow"
+            return pipeline.Incoming(platform_user_id=user, kind=kind, payload=payload,
+                                     **base), None
+        return pipeline.Incoming(platform_user_id=None, kind="other", payload=payload,
+                                 **base), None
+    kinds = [k for k in ("edited_message", "channel_post", "inline_query") if getattr(update, k)]
+    return pipeline.Incoming(platform_user_id=None, kind="other",
+                             payload={"type": kinds[0] if kinds else "other"}, **base), None
+
+
+def _error(message: str, status: int):  # type: ignore[no-untyped-def]
+    return jsonify({"error": message}), status
+
+
+@bp.post("/telegram")
+def webhook():  # type: ignore[no-untyped-def]
+    settings = current_app.config["TSUNAGU"]
+    if not settings.telegram_bot_token or not settings.telegram_webhook_secret:
+        return _error("Telegram is not configured on this server "
+                      "(TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET)", 404)
+    if not check_secret(settings.telegram_webhook_secret,
+                        request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+        log.warning("Telegram webhook: missing or wrong secret token")
+        return _error("forbidden", 403)
+    try:
+        data = json.loads(request.get_data(cache=False))
+        update_id = data["update_id"]
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise ValueError("update_id is not an integer")
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("Telegram webhook: malformed body (%s)", type(exc).__name__)
+        return _error("malformed body", 400)
+    try:
+        update = Update.de_json(data, None)
+    except Exception as exc:  # a shape PTB cannot read: keep it for the record, say 200
+        log.warning("Telegram webhook: unreadable update (%s)", type(exc).__name__)
+        update = None
+    incoming, callback_id = to_incoming(update_id, update)
+
+    with session_factory(current_app).begin() as session:
+        event = pipeline.ingest(session, incoming)
+        typing = (event is not None and incoming.kind in ("text", "postback", "media")
+                  and bot_answers(session, event.resident_id))
+    if event is None:
+        return jsonify({}), 200  # a redelivery: stored and answered once
+    workers.wake()
+    from bots import telegram_send
+
+    if callback_id:
+        telegram_send.answer_callback_soon(settings, callback_id)
+    if typing and incoming.platform_user_id:
+        telegram_send.typing_soon(settings, incoming.platform_user_id)
+    return jsonify({}), 200
