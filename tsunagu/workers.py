@@ -56,9 +56,18 @@ def start(factory: sessionmaker[Session], settings: object, stop: threading.Even
     return started
 
 
-# Periodic jobs (reminders, …): features register a factory returning (name, step).
+# Periodic jobs (retention, reminders, …): a factory returning (name, step); step() does
+# a little work if any is due and returns whether it did.
 SCHEDULED: list[Callable[[sessionmaker[Session], object], tuple[str, Callable[[], bool]]]] = []
 
 
+def _builtin_jobs() -> None:
+    from tsunagu import retention
+
+    if retention.job not in SCHEDULED:
+        SCHEDULED.append(retention.job)
+
+
 def scheduled_jobs(factory: sessionmaker[Session], settings: object):  # type: ignore[no-untyped-def]
+    _builtin_jobs()
     return [make(factory, settings) for make in SCHEDULED]
