@@ -14,7 +14,7 @@ from intents.speaker import detect_speaker
 from intents.tokens import BREAK, Tokens
 
 THRESHOLD = 1.0  # a category needs this much summed weight
-NEG_WINDOW = 6  # words after a term in which a negation can still cancel it
+NEG_WINDOW = 8  # words after a term in which a negation can still cancel it
 _NOT_A_NEGATION_AFTER = frozenset({"か", "かな", "かしら", "だろう", "でしょう", "よね"})
 _ORDER = {c: i for i, c in enumerate(CATEGORIES)}
 
@@ -50,7 +50,9 @@ def _blocked(m: Match, label: str, idioms: list[Match], sent: list[int]) -> bool
         labels = idm.label.split(",")
         if label not in labels and "*" not in labels:
             continue
-        if idm.pattern.weight >= 1:  # the idiom covers its whole sentence (past markers)
+        if idm.pattern.weight >= 2:  # covers the whole message (今は落ち着いています)
+            return True
+        if idm.pattern.weight >= 1:  # covers its whole sentence (昔は, 先月)
             if sent[idm.start] == sent[m.start]:
                 return True
         elif idm.start < m.end and m.start < idm.end:
@@ -95,6 +97,10 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     evidence: dict[str, list[str]] = {}
     kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
     kept = _drop_contained(kept)
+    # Rows "X@Y" count for X only when a context row "@Y" matched too (ケアラー@介護).
+    contexts = {m.label for m in kept if m.label[0] == "@"}
+    kept = [_as_label(m, m.label.split("@")[0]) if "@" in m.label else m for m in kept
+            if m.label[0] != "@" and ("@" not in m.label or "@" + m.label.split("@")[1] in contexts)]
     for m in kept:
         scores[m.label] = scores.get(m.label, 0.0) + m.pattern.weight
         _add(evidence, m.label, toks.surface(m.start, m.end))
@@ -105,7 +111,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     evidence = {c: evidence[c] for c in categories}
     scores = {c: round(scores[c], 2) for c in categories}
 
-    crisis_hits = _crisis(groups["crisis"], idioms, sent)
+    crisis_hits = [m for m in _crisis(groups["crisis"], idioms, sent)
+                   if m.pattern.has_neg or not _negated(m, toks, consumed)]
     for m in _drop_contained(crisis_hits):
         _add(evidence, CRISIS, toks.surface(m.start, m.end))
 
@@ -132,6 +139,12 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
         ):
             out.append(m)
     return out
+
+
+def _as_label(m: Match, label: str) -> Match:
+    from dataclasses import replace
+
+    return Match(replace(m.pattern, label=label), m.start, m.end)
 
 
 def _strip(m: Match) -> Match:

@@ -31,7 +31,7 @@ class Engine:
         user_dic = user_dic or ensure_user_dic()
         self.dictionary = Dictionary(dict="core", config=Config(user=[str(user_dic)]))
         self.user_dic = user_dic
-        self.classes, _ = pos_classes(self.dictionary)
+        self.classes, self.volitional = pos_classes(self.dictionary)
         self._local = threading.local()
         self.rewrites = _load_rewrites(lexicon_dir / "rewrite.tsv")
         self.lexicon = Lexicon()
@@ -47,7 +47,7 @@ class Engine:
     def tokens(self, text: str) -> Tokens:
         """Analyse text; evidence spans still point into `text` as written."""
         rewritten = self.rewrites(text) if self.rewrites else text
-        return Tokens(self.tokenizer().tokenize(rewritten), text, self.classes)
+        return Tokens(self.tokenizer().tokenize(rewritten), text, self.classes, self.volitional)
 
     def analyse(self, text: str) -> tuple[Tokens, list[Match]]:
         toks = self.tokens(text)

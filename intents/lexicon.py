@@ -16,6 +16,7 @@ from intents.tokens import BREAK, Tokens
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "dictionaries" / "lexicon"
 GAP = 3  # words allowed between two space-separated parts of a pattern
+_POLITE = frozenset({"ます", "です"})
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,19 @@ class Lexicon:
         self.index: dict[str, list[Pattern]] = {}
 
     def add(self, label: str, weight: float, text: str, source: str, analyse) -> None:
-        elements: list[tuple[str, str | None, bool]] = []
+        # Analyse the phrase as one string (particles read in context: 楽になりたい), then
+        # mark where the author put spaces: a gap is allowed before those words.
+        joined, gaps = "", set()
         for part in text.split():
-            toks: Tokens = analyse(part)
-            first = True
-            for i in range(len(toks)):
-                if toks.is_punct[i]:
-                    continue
-                elements.append((toks.keys[i], toks.rkeys[i], first))
-                first = False
+            if joined:
+                gaps.add(len(joined))
+            joined += part
+        toks: Tokens = analyse(joined)
+        elements: list[tuple[str, str | None, bool]] = []
+        for i in range(len(toks)):
+            if toks.is_punct[i]:
+                continue
+            elements.append((toks.keys[i], toks.rkeys[i], toks.begins[i] in gaps))
         if not elements:
             raise ValueError(f"{source}: empty pattern {text!r}")
         elements[0] = (elements[0][0], elements[0][1], False)
@@ -107,6 +112,9 @@ class Lexicon:
                 j = i + 1
                 ok = True
                 for key, rkey, new_part in els[1:]:
+                    if not new_part:  # adjacent, but polite ます/です may come between
+                        while j < n and keys[j] in _POLITE and keys[j] != key:
+                            j += 1
                     limit = min(n, j + GAP + 1) if new_part else min(n, j + 1)
                     while j < limit:
                         if keys[j] == key or (rkey is not None and rkeys[j] == rkey):

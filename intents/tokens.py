@@ -26,8 +26,9 @@ _SCOPE_BREAK_CONJ = frozenset({"けど", "けれど", "けれども", "が", "�
 
 
 def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
-    """Coarse class per POS id, and whether that POS can carry negation."""
+    """Coarse class per POS id, and whether it is a volitional verb form (死のう)."""
     classes: list[int] = []
+    volitional: list[bool] = []
     i = 0
     while (pos := dictionary.pos_of(i)) is not None:
         p0, p1 = pos[0], pos[1]
@@ -50,23 +51,27 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
         else:
             c = OTHER
         classes.append(c)
+        volitional.append(c == VERB and pos[5].startswith("意志推量形"))
         i += 1
-    return classes, [c in (AUX, ADJ) for c in classes]
+    return classes, volitional
 
 
 class Tokens:
     NEG = "ない"
     __slots__ = ("keys", "rkeys", "cls", "begins", "ends", "is_punct", "scope_break", "text")
 
-    def __init__(self, morphemes, text: str, classes: list[int]) -> None:
+    def __init__(self, morphemes, text: str, classes: list[int], volitional: list[bool]) -> None:
         keys: list[str] = []
         rkeys: list[str | None] = []
         cls: list[int] = []
         begins: list[int] = []
         ends: list[int] = []
         for m in morphemes:
-            c = classes[m.part_of_speech_id()]
+            pid = m.part_of_speech_id()
+            c = classes[pid]
             norm = m.normalized_form()
+            if volitional[pid]:  # 死のう is not 死ぬ (死ぬほど, 死ぬかと思った)
+                norm += "う"
             if c == AUX or c == ADJ:
                 if norm in _NEG_NORMS:
                     norm = "ない"
