@@ -30,6 +30,17 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_login_at: Mapped[Optional[datetime]]
 
+    # Flask-Login's user interface.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"

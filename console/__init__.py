@@ -1,0 +1,45 @@
+"""The staff console: consultants and 包括化推進員 watch the chat entrance, take a
+conversation over, reply through the resident's channel, refer the case and hand it back.
+
+Blueprints by feature, as in the Flask tutorial: auth (login, account), inbox,
+conversation (view and actions), sheet (つなぐシート), admin (audit log, 定型文, feedback
+export). Every view that touches a conversation goes through
+`console.access.access_conversation_by_id`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("console", __name__, url_prefix="/console",
+               template_folder="templates", static_folder="static")
+
+# Blueprints that receive machine posts (webhooks, the web chat API): no CSRF token there.
+CSRF_EXEMPT_BLUEPRINTS = ("bots.line", "bots.telegram", "bots.simulator")
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Login, CSRF protection, template helpers and the privacy scrubber."""
+    import importlib
+
+    from console import auth, privacy
+
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=10))
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead
+    auth.login_manager.init_app(app)
+    auth.csrf.init_app(app)
+    for name in CSRF_EXEMPT_BLUEPRINTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        auth.csrf.exempt(module.bp)
+    privacy.register()
+
+
+# The views register themselves on `bp`.
+from console import admin, auth, conversation, inbox, sheet, templating  # noqa: E402,F401
