@@ -148,7 +148,12 @@ def handle_event(session: Session, event: InboundEvent) -> None:
     _record_inbound(turn)
 
     if conversation.status == "staff":
-        return  # a consultant holds this conversation: the bot stays silent
+        # A consultant holds this conversation: the bot stays silent, but still reads the
+        # message so a new crisis or concern shows in the console.
+        from bots.flows.intake import observe
+
+        observe(turn)
+        return
     if resident.welcomed_at is None or event.kind == "follow":
         texts.welcome(turn)
         resident.welcomed_at = now

@@ -50,6 +50,13 @@ def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
     turn.say(_understood(analysis) + "\n\n" + _referrals(result), texts.main_menu(turn))
 
 
+def observe(turn: "Turn") -> None:
+    """Read a message without answering it (a consultant holds the conversation)."""
+    analysis = turn.analysis()
+    if analysis is not None and (analysis.categories or analysis.crisis):
+        _remember(turn, analysis, routing.route(analysis, turn.directory, turn.now))
+
+
 def _remember(turn: "Turn", analysis: intents.Analysis, result: routing.Routing) -> None:
     conversation = turn.conversation
     for key in analysis.categories:

@@ -124,3 +124,19 @@ def test_sticker_like_input_is_not_possible_but_unknown_postback_is_kind(chat):
     resident.say("こんにちは")
     resident.press("zz:unknown")
     assert "このボタン" in resident.text()
+
+
+def test_bot_is_silent_while_staff_hold_but_flags_a_crisis(chat, factory):
+    from tsunagu.models import Conversation
+
+    resident = chat()
+    resident.say("こんにちは")
+    with factory.begin() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        conversation.status = "staff"
+    assert resident.say("家賃が払えません") == []
+    assert resident.say("もう死にたいです") == []
+    with factory() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        assert conversation.crisis is True
+        assert conversation.wants_human is True
