@@ -129,9 +129,13 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:
-    """家賃が払えない also contains 家賃: count and show the longer phrase only."""
-    out = []
+    """家賃が払えない also contains 家賃: count and show the longer phrase only (and one row
+    matching twice at one place counts once)."""
+    out, seen = [], set()
     for m in matches:
+        if (m.pattern.source, m.start) in seen:
+            continue
+        seen.add((m.pattern.source, m.start))
         if not any(
             o is not m and o.label == m.label and o.start <= m.start and m.end <= o.end
             and (o.end - o.start) > (m.end - m.start)

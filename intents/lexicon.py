@@ -49,31 +49,43 @@ class Lexicon:
         self.index: dict[str, list[Pattern]] = {}
 
     def add(self, label: str, weight: float, text: str, source: str, analyse) -> None:
-        # Analyse the phrase as one string (particles read in context: 楽になりたい), then
-        # mark where the author put spaces: a gap is allowed before those words.
-        joined, gaps = "", set()
-        for part in text.split():
-            if joined:
-                gaps.add(len(joined))
-            joined += part
-        toks: Tokens = analyse(joined)
+        """Compile a row twice: the phrase analysed as one string (particles read in context:
+        楽になりたい) and word by word (電気代 stays one word as in 電気代が払えない)."""
+        variants = {self._compile(text, analyse, joined=True),
+                    self._compile(text, analyse, joined=False)}
+        for elements in sorted(variants):
+            if not elements:
+                raise ValueError(f"{source}: empty pattern {text!r}")
+            pat = Pattern(
+                pid=len(self.patterns), label=label, weight=weight, source=source, text=text,
+                elements=elements, has_neg=any(e[0] == Tokens.NEG for e in elements),
+            )
+            self.patterns.append(pat)
+            key, rkey, _ = elements[0]
+            self.index.setdefault(key, []).append(pat)
+            if rkey and rkey != key:
+                self.index.setdefault(rkey, []).append(pat)
+
+    @staticmethod
+    def _compile(text: str, analyse, joined: bool) -> tuple:
+        parts = text.split()
+        pieces = ["".join(parts)] if joined else parts
+        gaps, pos = set(), 0
+        for part in parts[:-1]:
+            pos += len(part)
+            gaps.add(pos)
         elements: list[tuple[str, str | None, bool]] = []
-        for i in range(len(toks)):
-            if toks.is_punct[i]:
-                continue
-            elements.append((toks.keys[i], toks.rkeys[i], toks.begins[i] in gaps))
-        if not elements:
-            raise ValueError(f"{source}: empty pattern {text!r}")
-        elements[0] = (elements[0][0], elements[0][1], False)
-        pat = Pattern(
-            pid=len(self.patterns), label=label, weight=weight, source=source, text=text,
-            elements=tuple(elements), has_neg=any(e[0] == Tokens.NEG for e in elements),
-        )
-        self.patterns.append(pat)
-        key, rkey, _ = elements[0]
-        self.index.setdefault(key, []).append(pat)
-        if rkey and rkey != key:
-            self.index.setdefault(rkey, []).append(pat)
+        offset = 0
+        for piece in pieces:
+            toks: Tokens = analyse(piece)
+            for i in range(len(toks)):
+                if toks.is_punct[i]:
+                    continue
+                elements.append((toks.keys[i], toks.rkeys[i], offset + toks.begins[i] in gaps))
+            offset += len(piece)
+        if elements:
+            elements[0] = (elements[0][0], elements[0][1], False)
+        return tuple(elements)
 
     def load_file(self, path: Path, analyse, prefix: str = "") -> None:
         for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
