@@ -136,9 +136,14 @@ def _phone(src: Source, m: dict, path: Path_, required: bool = False) -> str | N
     return phone
 
 
+def _line_of(message: str) -> int:
+    parts = message.split(":", 2)
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else 0
+
+
 def _raise(src: Source) -> None:
     if src.errors:
-        raise DirectoryError(src.errors)
+        raise DirectoryError(sorted(src.errors, key=_line_of))   # stable: same line keeps order
 
 
 # -- national lines -------------------------------------------------------------------------

@@ -79,4 +79,7 @@ class Source:
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in node.value:
             return node.value
-        return self._loader.construct_object(node, deep=True)
+        try:
+            return self._loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):   # e.g. 2025-13-01: keep the text, checks say why
+            return node.value
