@@ -25,6 +25,30 @@ PUSH_OK = {"sentMessages": [{"id": "461230966842064897", "quoteToken": "IStG5h1T
 
 
 class FakeLine(FakeServer):
+    """Like LINE, a push whose X-Line-Retry-Key was already accepted answers 409."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accepted_keys: set[str] = set()
+
+    def _next(self, rec: Recorded) -> Answer:
+        key = rec.header("X-Line-Retry-Key")
+        if rec.path.split("?")[0] == "/v2/bot/message/push" and key:
+            with self._lock:
+                if key in self.accepted_keys:
+                    return Answer(409, {"message": "The retry key is already accepted"},
+                                  {"x-line-accepted-request-id": "fake"})
+            answer = super()._next(rec)
+            if 200 <= answer.status < 300:
+                with self._lock:
+                    self.accepted_keys.add(key)
+            return answer
+        return super()._next(rec)
+
+    def reset(self) -> None:
+        super().reset()
+        self.accepted_keys.clear()
+
     def default(self, rec: Recorded) -> Answer:
         path = rec.path.split("?")[0]
         if path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
@@ -41,6 +65,7 @@ class FakeLine(FakeServer):
                 ("/v2/bot/message/reply", "/v2/bot/message/push")]
 
     def answered(self) -> list[Recorded]:
+        """Requests LINE accepted, including one still being answered (status set first)."""
         return [r for r in list(self.requests) if 200 <= r.status < 300]
 
     def texts(self) -> list[str]:
