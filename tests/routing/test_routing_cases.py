@@ -110,7 +110,11 @@ def test_missing_phone_and_hours_tell_how_to_confirm():
     r = routing.route(analysis("生活費"), d, MONDAY_10)
     ref = r.agencies[0]
     assert ref.phone is None and ref.open_now is None
-    assert ref.next_step == "電話番号と受付時間は市のホームページでご確認ください。"
+    # 周南市 overrides the text: the plan's one phone number (もやいネットセンター) can tell
+    assert ref.next_step == ("電話番号と受付時間は、市のホームページか、もやいネットセンター"
+                             "（0834-22-8200）でご確認ください。")
+    awara = routing.route(analysis("生活費"), routing.load_directory("awara"), MONDAY_10)
+    assert awara.agencies[0].next_step == "電話番号と受付時間は市のホームページでご確認ください。"
     moyai = routing.route(analysis(), d, MONDAY_10).agencies[0]
     assert moyai.phone == "0834-22-8200"
     assert moyai.next_step == "受付時間は市のホームページか電話でご確認ください。"
