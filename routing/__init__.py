@@ -29,7 +29,19 @@ from routing.model import (
 from routing.rules import handoff_window, route
 
 __all__ = [
-    "Agency", "Availability", "Directory", "DirectoryError", "District", "EmergencyContact",
-    "Referral", "Routing", "Session", "Slot", "UNKNOWN_DISTRICT", "check_file",
-    "handoff_window", "load_directory", "route",
+    "UNKNOWN_DISTRICT",
+    "Agency",
+    "Availability",
+    "Directory",
+    "DirectoryError",
+    "District",
+    "EmergencyContact",
+    "Referral",
+    "Routing",
+    "Session",
+    "Slot",
+    "check_file",
+    "handoff_window",
+    "load_directory",
+    "route",
 ]

@@ -59,7 +59,7 @@ def route(municipality: str, at_text: str | None) -> None:
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
-                raise ValueError("each line must be a JSON object {\"id\", \"text\"}")
+                raise TypeError("each line must be a JSON object {\"id\", \"text\"}")
             item_id = item.get("id")
             text = item.get("text")
             if not isinstance(text, str) or not text.strip():

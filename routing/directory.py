@@ -15,8 +15,15 @@ from typing import Any
 from intents.result import CATEGORIES
 from routing import hours as H
 from routing.model import (
-    AGE_BANDS, FIELDS, Agency, CategoryRule, Directory, DirectoryError, District,
-    EmergencyContact, Rules,
+    AGE_BANDS,
+    FIELDS,
+    Agency,
+    CategoryRule,
+    Directory,
+    DirectoryError,
+    District,
+    EmergencyContact,
+    Rules,
 )
 from routing.sessions import parse_sessions
 from routing.yamlsrc import Path_, Source
@@ -39,7 +46,7 @@ _DISTRICT_KEYS = {"id", "name", "reading", "spellings", "bare_name", "notes"}
 _TEXT_KEYS = ("where", "crisis", "multi", "general", "no_category", "until_district",
               "open_now", "closed_now", "closed_unknown_next", "hours_unknown",
               "contact_unknown", "district_question")
-_cache: dict[tuple[Path, float], Directory] = {}
+_cache: dict[tuple, Directory] = {}   # (path, its mtime, _rules and _national mtimes)
 
 
 def resolve(id_or_path: str | Path) -> Path:
@@ -57,7 +64,9 @@ def load_directory(id_or_path: str) -> Directory:
         stamp = path.stat().st_mtime
     except OSError:
         raise DirectoryError([f"{path.name}: no such directory file ({path})"]) from None
-    key = (path, stamp)
+    shared = tuple(p.stat().st_mtime if p.exists() else 0.0
+                   for p in (path.parent / RULES_FILE, path.parent / NATIONAL_FILE))
+    key = (path, stamp, *shared)
     if key not in _cache:
         _cache[key] = _load_city(path)
     return _cache[key]

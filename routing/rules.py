@@ -16,8 +16,15 @@ from datetime import datetime
 from intents.result import Analysis
 from routing import hours as H
 from routing.model import (
-    AGE_BANDS, BAND_RANGES, UNKNOWN_DISTRICT, Agency, Availability, Directory,
-    EmergencyContact, Referral, Routing,
+    AGE_BANDS,
+    BAND_RANGES,
+    UNKNOWN_DISTRICT,
+    Agency,
+    Availability,
+    Directory,
+    EmergencyContact,
+    Referral,
+    Routing,
 )
 
 

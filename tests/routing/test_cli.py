@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-import routing.cli as cli
+from routing import cli
 from routing.directory import DATA_DIR
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import routing
 from routing import hours as H
-
 from tests.routing.helpers import JST, analysis
 
 
@@ -63,8 +62,7 @@ def test_naive_datetime_is_tokyo_time():
 
 def test_utc_datetime_is_converted():
     # 2025-01-15 00:30 UTC = 09:30 JST
-    from datetime import timezone
-    assert _ikiiki(datetime(2025, 1, 15, 0, 30, tzinfo=timezone.utc)).open_now is True
+    assert _ikiiki(datetime(2025, 1, 15, 0, 30, tzinfo=UTC)).open_now is True
 
 
 def test_when_windows_are_open_no_night_line_is_pushed():

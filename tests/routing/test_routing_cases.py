@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import routing
-
 from tests.routing.helpers import MONDAY_10, analysis
 
 # (city, analysis, expected agency ids in order (prefix), multi_agency, needs_district)

@@ -8,7 +8,6 @@ from datetime import date, datetime
 import routing
 from routing.directory import DATA_DIR
 from routing.sessions import find_slot, upcoming
-
 from tests.routing.helpers import JST
 
 

@@ -95,8 +95,8 @@ agencies:
         "demo.yaml:12: agencies[1].id: agency id 'general' is used twice (first at agencies[0])",
         "demo.yaml:14: agencies[1].kind: unknown agency kind '何かの窓口' (see _rules.yaml kinds)",
         "demo.yaml:15: agencies[1].phone: '電話してね' is not a phone number (digits and hyphens)",
-        "demo.yaml:16: agencies[1].hours.mon: '17:00-08:30' is not a time range within one day "
-        "(end after start)",
+        ("demo.yaml:16: agencies[1].hours.mon: '17:00-08:30' is not a time range within one day "
+        "(end after start)"),
         "demo.yaml:16: agencies[1].hours.fri: 9 is not HH:MM-HH:MM",
     ]
 
