@@ -47,3 +47,7 @@ def frozen(settings):  # type: ignore[no-untyped-def]
     clock.set_now(START)
     yield START
     clock.set_now(None)
+
+
+# Console helpers (staff accounts, login through the form) from the console's tests.
+from tests.console.conftest import PASSWORD, auth, csrf_token, make_staff  # noqa: E402,F401
