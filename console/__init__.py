@@ -42,4 +42,4 @@ def init_app(app: Flask) -> None:
 
 
 # The views register themselves on `bp`.
-from console import admin, auth, conversation, inbox, sheet, templating  # noqa: E402,F401
+from console import admin, auth, bookings, conversation, inbox, sheet, templating  # noqa: E402,F401
