@@ -174,8 +174,9 @@ def route(analysis: Analysis, directory: Directory, at: datetime) -> Routing:
         refs.append(_referral(directory, general, _why(directory, texts[key], general,
                                                        district), at, general=True))
     general_used = any(r.id == general.id for r in refs)
+    # Ask only about a real concern: a greeting or a crisis never waits for a button.
     needs_district = (needs_district or (general_pending and general_used)) and not crisis \
-        and district is None and bool(directory.districts)
+        and bool(categories) and district is None and bool(directory.districts)
 
     contact_ids: list[str] = []
     if crisis:
