@@ -9,6 +9,7 @@ import intents
 import routing
 from bots import texts
 from bots.flows import command, postback, state
+from bots.flows.booking import booking_hint
 from tsunagu.outbox import QuickReply
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
                  "\n地区によって担当の窓口が変わります。", buttons[:13])
         return
     turn.reset()
-    turn.say(_understood(analysis) + "\n\n" + _referrals(result), texts.main_menu(turn))
+    turn.say(_understood(analysis) + "\n\n" + _referrals(result) + booking_hint(turn),
+             texts.main_menu(turn))
 
 
 def observe(turn: "Turn") -> None:
@@ -146,7 +148,7 @@ def _finish_without_district(turn: "Turn", pending: intents.Analysis) -> None:
     _remember(turn, pending, result)
     turn.reset()
     turn.say("わかりました。まずは、どの地区の方でも相談できる窓口をご案内します。\n\n"
-             + _referrals(result), texts.main_menu(turn))
+             + _referrals(result) + booking_hint(turn), texts.main_menu(turn))
 
 
 @command("最初から", "はじめから", postback="cmd:restart")
