@@ -350,3 +350,16 @@ for _name in ("book_date", "book_time", "book_who", "book_confirm"):
     state(_name)(on_typed)
 
 from bots.flows import booking_manage as _manage  # noqa: E402,F401  (registers its commands)
+
+
+def booking_hint(turn: "Turn") -> str:
+    """A line for the intake answer when the concern is ひきこもり and dates are open."""
+    if "ひきこもり" not in (turn.conversation.categories or []):
+        return ""
+    slots = B.open_slots(turn.session, turn.directory, turn.now, turn.resident.id)
+    if not slots:
+        return ""
+    s = slots[0].session
+    family = "ご家族だけでも相談できます。" if s.family_only_ok else ""
+    return (f"\n\n{s.title}（{_short_date(s.starts_at)}ほか）も、このチャットで予約できます。"
+            f"{family}\n下の「相談会を予約」を押してください。")

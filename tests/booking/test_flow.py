@@ -220,3 +220,15 @@ def test_deleting_data_cancels_bookings_and_forgets_the_nickname(chat, directory
     [booking] = _bookings(settings)
     assert booking.status == "cancelled" and booking.nickname is None
     assert booking.cancelled_by == "deleted"
+
+
+def test_a_hikikomori_concern_is_offered_the_booking(chat, directory, frozen, settings):
+    resident = chat()
+    resident.say("こんにちは")
+    resident.say("息子が10年ひきこもっていて、家族としてどうしたらいいかわかりません")
+    if "地区" in resident.text():
+        resident.press(resident.buttons()["寺井"], "寺井")
+    assert "ひきこもり相談会" in resident.text() and "予約できます" in resident.text()
+    assert resident.buttons()["相談会を予約"] == "cmd:book"
+    resident.press("cmd:book", "相談会を予約")
+    assert "1月15日(水)" in resident.buttons()
