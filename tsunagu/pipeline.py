@@ -205,12 +205,13 @@ def _lease(session: Session, max_batch: Callable[[str], int]) -> list[OutboundMe
         return []
     batch = [first]
     limit = max_batch(first.channel)
-    if limit > 1 and first.status == "pending" and first.inbound_event_id is not None:
+    # A retried batch (due again, or its lease expired) must be the same rows as before:
+    # the retry key is the first row's, and LINE drops a repeat of that key as delivered.
+    if limit > 1 and first.inbound_event_id is not None:
         more = select(OutboundMessage).where(
             OutboundMessage.resident_id == first.resident_id,
             OutboundMessage.inbound_event_id == first.inbound_event_id,
-            OutboundMessage.status == "pending", OutboundMessage.id > first.id,
-            OutboundMessage.next_attempt_at <= now,
+            ready, OutboundMessage.id > first.id,
         ).order_by(OutboundMessage.id).limit(limit - 1)
         if is_postgres(session):
             more = more.with_for_update(skip_locked=True)
@@ -269,8 +270,12 @@ def deliver_next(
 
 def _record(factory: sessionmaker[Session], ids: list[int], result: SendResult) -> None:
     now = clock.now()
+    # One wait for the whole batch, so it becomes due (and is leased) together again.
+    wait = timedelta(seconds=result.retry_after) if result.retry_after else None
     with factory.begin() as session:
-        for row in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))):
+        rows = session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))).all()
+        wait = wait or _backoff(max((r.attempts for r in rows), default=1))
+        for row in rows:
             if row.status != "sending":
                 continue
             row.last_error = result.error
@@ -278,9 +283,8 @@ def _record(factory: sessionmaker[Session], ids: list[int], result: SendResult) 
             if result.status == "sent":
                 row.status, row.sent_at, row.recipient_enc = "sent", now, None
             elif result.status == "retry" and row.attempts < MAX_SEND_ATTEMPTS:
-                wait = timedelta(seconds=result.retry_after) if result.retry_after else None
                 row.status = "pending"
-                row.next_attempt_at = now + (wait or _backoff(row.attempts))
+                row.next_attempt_at = now + wait
                 row.reply_token = None  # a retried reply goes out as a push
             else:
                 row.status, row.recipient_enc = "failed", None
