@@ -53,6 +53,16 @@ def crisis_lines(turn: "Turn") -> list[routing.EmergencyContact]:
     return routing.route(probe, turn.directory, turn.now).emergency_contacts
 
 
+# The listening lines named in the welcome (ids in dictionaries/municipalities/_national.yaml).
+WELCOME_LINE_IDS = ("yorisoi", "inochi-navi", "inochi-free")
+
+
+def welcome_lines(turn: "Turn") -> list[routing.EmergencyContact]:
+    national = {c.id: c for c in getattr(turn.directory, "national", [])}
+    chosen = [national[i] for i in WELCOME_LINE_IDS if i in national]
+    return chosen or [c for c in crisis_lines(turn) if c.phone not in ("110", "119")]
+
+
 def format_lines(contacts: list[routing.EmergencyContact], limit: int = 6) -> str:
     return "\n".join(f"・{c.name} {c.phone}（{c.hours}）" for c in contacts[:limit])
 
@@ -71,8 +81,7 @@ def welcome(turn: "Turn") -> None:
     turn.say(
         "このチャットは緊急の通報には使えません。\n"
         "命の危険があるときは、すぐに110（警察）か119（救急）へ電話してください。\n"
-        "つらい気持ちのときの電話相談：\n" + format_lines(
-            [c for c in crisis_lines(turn) if c.phone not in ("110", "119")], limit=3)
+        "つらい気持ちのときの電話相談：\n" + format_lines(welcome_lines(turn), limit=3)
     )
     if turn.event.kind == "follow":
         turn.say(ASK_CONCERN)
