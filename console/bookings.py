@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -79,7 +79,7 @@ def _directory():  # type: ignore[no-untyped-def]
 
     try:
         return directory_for(current_app.config["TSUNAGU"].municipality)
-    except Exception:  # the list still shows stored bookings
+    except Exception:  # noqa: BLE001  (the list still shows stored bookings)
         return None
 
 
@@ -118,8 +118,7 @@ def _range() -> tuple[datetime, datetime]:
     today = clock.now_jst().date()
     first = _day(request.args.get("from"), today - timedelta(days=PAST_DAYS))
     last = _day(request.args.get("to"), first + timedelta(days=AHEAD_DAYS))
-    if last < first:
-        last = first
+    last = max(last, first)
     return (datetime.combine(first, time(0), JST),
             datetime.combine(last + timedelta(days=1), time(0), JST))
 
@@ -280,7 +279,7 @@ def _fold(line: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def ical(views: list[SessionView], now: datetime) -> str:

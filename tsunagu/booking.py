@@ -81,18 +81,18 @@ class NicknameError(ValueError):
 
 @dataclass(frozen=True)
 class OpenSlot:
-    session: "routing.Session"
-    slot: "routing.Slot"
+    session: routing.Session
+    slot: routing.Slot
     capacity: int
     left: int
 
 
-def capacity_of(slot: "routing.Slot") -> int:
+def capacity_of(slot: routing.Slot) -> int:
     return slot.capacity or DEFAULT_CAPACITY
 
 
-def upcoming_sessions(directory: "routing.Directory", now: datetime,
-                      horizon: timedelta = HORIZON) -> list["routing.Session"]:
+def upcoming_sessions(directory: routing.Directory, now: datetime,
+                      horizon: timedelta = HORIZON) -> list[routing.Session]:
     from routing import sessions as S
 
     if not getattr(directory, "sessions", None):
@@ -100,7 +100,7 @@ def upcoming_sessions(directory: "routing.Directory", now: datetime,
     return S.upcoming(directory, now, now + horizon)
 
 
-def open_slots(session: Session, directory: "routing.Directory", now: datetime,
+def open_slots(session: Session, directory: routing.Directory, now: datetime,
                resident_id: int | None = None) -> list[OpenSlot]:
     """Bookable slots in time order: not closing, with a place left, in a session the
     resident has not booked already."""
@@ -124,8 +124,8 @@ def open_slots(session: Session, directory: "routing.Directory", now: datetime,
     return out
 
 
-def find_slot(directory: "routing.Directory",
-              slot_id: str) -> tuple["routing.Session", "routing.Slot"] | None:
+def find_slot(directory: routing.Directory,
+              slot_id: str) -> tuple[routing.Session, routing.Slot] | None:
     from routing import sessions as S
 
     if not getattr(directory, "sessions", None):
@@ -136,7 +136,7 @@ def find_slot(directory: "routing.Directory",
 # --- nickname ------------------------------------------------------------------------
 
 _URL = re.compile(r"(https?:|www\.|[a-z0-9-]+\.(com|net|jp|org|io|me|info)\b|@[a-z0-9])",
-                  re.I)
+                  re.IGNORECASE)
 _PHONE = re.compile(r"\d[\d\-‐ー―−() ]{6,}\d")
 
 
@@ -164,7 +164,7 @@ def _insert(session: Session):  # type: ignore[no-untyped-def]
     return postgresql.insert if is_postgres(session) else sqlite.insert
 
 
-def _take_place(session: Session, s: "routing.Session", slot: "routing.Slot") -> None:
+def _take_place(session: Session, s: routing.Session, slot: routing.Slot) -> None:
     cap = capacity_of(slot)
     session.execute(
         _insert(session)(BookingSlot)
@@ -189,7 +189,7 @@ def _free_place(session: Session, slot_id: str) -> None:
 
 
 def do_book(session: Session, *, resident: Resident, conversation: Conversation | None,
-            directory: "routing.Directory", slot_id: str, who: str,
+            directory: routing.Directory, slot_id: str, who: str,
             nickname: str | None, now: datetime, replace: Booking | None = None) -> Booking:
     """Book a place in the caller's transaction, or raise SlotGone / AlreadyBooked /
     SlotFull and change nothing. `replace`: a booking of the resident's that this one

@@ -58,7 +58,7 @@ def _hhmm(moment: Any) -> str:
     return f"{moment.astimezone(JST):%H:%M}"
 
 
-def _replace(turn: "Turn") -> Booking | None:
+def _replace(turn: Turn) -> Booking | None:
     """The booking being changed (予約の変更), if it is still the resident's and active."""
     booking_id = turn.state_data.get("replace")
     if not booking_id:
@@ -69,7 +69,7 @@ def _replace(turn: "Turn") -> Booking | None:
     return booking
 
 
-def _open(turn: "Turn") -> list[B.OpenSlot]:
+def _open(turn: Turn) -> list[B.OpenSlot]:
     replacing = _replace(turn)
     slots = B.open_slots(turn.session, turn.directory, turn.now, turn.resident.id)
     if replacing is not None:  # the session being changed may be chosen again
@@ -79,7 +79,7 @@ def _open(turn: "Turn") -> list[B.OpenSlot]:
     return slots
 
 
-def _set(turn: "Turn", name: str, buttons: list[QuickReply], **data: Any) -> None:
+def _set(turn: Turn, name: str, buttons: list[QuickReply], **data: Any) -> None:
     """Enter a state, remembering its buttons (typed labels work as presses)."""
     replace = turn.state_data.get("replace")
     if replace and "replace" not in data:
@@ -87,7 +87,7 @@ def _set(turn: "Turn", name: str, buttons: list[QuickReply], **data: Any) -> Non
     turn.set_state(name, buttons=[[b.label, b.postback] for b in buttons], **data)
 
 
-def _typed_button(turn: "Turn") -> str | None:
+def _typed_button(turn: Turn) -> str | None:
     typed = normalize_command(turn.text)
     for label, data in turn.state_data.get("buttons", []):
         if typed and typed == normalize_command(label):
@@ -97,7 +97,7 @@ def _typed_button(turn: "Turn") -> str | None:
 
 # --- step 1: the date ----------------------------------------------------------------
 
-def offer_dates(turn: "Turn", intro: str = "", replace: int | None = None) -> None:
+def offer_dates(turn: Turn, intro: str = "", replace: int | None = None) -> None:
     if replace is not None:
         turn.set_state("book_date", replace=replace)
     slots = _open(turn)
@@ -120,7 +120,7 @@ def offer_dates(turn: "Turn", intro: str = "", replace: int | None = None) -> No
     turn.say((intro + "\n\n" if intro else "") + "ご都合のよい日を選んでください。", buttons)
 
 
-def _about(s: "routing.Session") -> str:
+def _about(s: routing.Session) -> str:
     lines = [f"{s.title}のご予約ですね。", "専門のスタッフがお話をうかがいます。"]
     if s.fee:
         lines.append(f"費用：{s.fee}")
@@ -134,7 +134,7 @@ def _about(s: "routing.Session") -> str:
 
 @command("相談会を予約", "相談会の予約", "相談会", "予約したい", "予約する", "予約",
          postback="cmd:book")
-def start(turn: "Turn") -> None:
+def start(turn: Turn) -> None:
     turn.reset()
     slots = _open(turn)
     intro = _about(slots[0].session) if slots else ""
@@ -146,11 +146,11 @@ def start(turn: "Turn") -> None:
 
 
 @postback("bk")
-def on_button(turn: "Turn") -> None:
+def on_button(turn: Turn) -> None:
     _press(turn, turn.postback)
 
 
-def _press(turn: "Turn", data: str) -> None:
+def _press(turn: Turn, data: str) -> None:
     parts = data.split(":")
     action, arg = parts[1] if len(parts) > 1 else "", ":".join(parts[2:])
     from bots.flows import booking_manage as M
@@ -165,11 +165,11 @@ def _press(turn: "Turn", data: str) -> None:
     handler(turn, arg)
 
 
-def stale(turn: "Turn", why: str = "") -> None:
+def stale(turn: Turn, why: str = "") -> None:
     turn.say((why or texts.STALE_BUTTON), [texts.BOOK, CHECK, texts.OTHER])
 
 
-def on_date(turn: "Turn", arg: str) -> None:
+def on_date(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_date":
         stale(turn)
         return
@@ -190,7 +190,7 @@ def on_date(turn: "Turn", arg: str) -> None:
 
 # --- step 2: the time ----------------------------------------------------------------
 
-def on_time(turn: "Turn", arg: str) -> None:
+def on_time(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_time":
         stale(turn)
         return
@@ -202,7 +202,7 @@ def on_time(turn: "Turn", arg: str) -> None:
     _chose_slot(turn, choices[0], f"{_hhmm(choices[0].slot.starts_at)}からですね。")
 
 
-def _chose_slot(turn: "Turn", chosen: B.OpenSlot, said: str) -> None:
+def _chose_slot(turn: Turn, chosen: B.OpenSlot, said: str) -> None:
     _set(turn, "book_who", WHO_BUTTONS + [STOP], slot=chosen.slot.id)
     note = "\nご家族だけでも大丈夫です。" if chosen.session.family_only_ok else ""
     turn.say(f"{said}\nどなたがいらっしゃいますか。{note}", WHO_BUTTONS + [STOP])
@@ -210,7 +210,7 @@ def _chose_slot(turn: "Turn", chosen: B.OpenSlot, said: str) -> None:
 
 # --- step 3: who comes; step 4: a nickname -------------------------------------------
 
-def on_who(turn: "Turn", arg: str) -> None:
+def on_who(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_who" or arg not in WHO:
         stale(turn)
         return
@@ -219,14 +219,14 @@ def on_who(turn: "Turn", arg: str) -> None:
              "ニックネームで大丈夫です。本名でなくてかまいません。", [SKIP_NAME, STOP])
 
 
-def on_skip_name(turn: "Turn", arg: str) -> None:
+def on_skip_name(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_name":
         stale(turn)
         return
     _confirm(turn, None)
 
 
-def _confirm(turn: "Turn", nickname: str | None) -> None:
+def _confirm(turn: Turn, nickname: str | None) -> None:
     data = turn.state_data
     found = B.find_slot(turn.directory, data.get("slot", ""))
     if found is None:
@@ -247,7 +247,7 @@ def _confirm(turn: "Turn", nickname: str | None) -> None:
 
 # --- step 5: book --------------------------------------------------------------------
 
-def on_yes(turn: "Turn", arg: str) -> None:
+def on_yes(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_confirm":
         stale(turn)
         return
@@ -279,7 +279,7 @@ def on_yes(turn: "Turn", arg: str) -> None:
              "\n変更やキャンセルは「予約の確認」からできます。", [CHECK, CHANGE, CANCEL])
 
 
-def details(turn: "Turn", booking: Booking) -> str:
+def details(turn: Turn, booking: Booking) -> str:
     """What the resident needs to come: when, where, how to get there, what to bring."""
     found = B.find_slot(turn.directory, booking.slot_id)
     s = found[0] if found else None
@@ -303,7 +303,7 @@ def details(turn: "Turn", booking: Booking) -> str:
     return "\n".join(lines)
 
 
-def on_stop(turn: "Turn", arg: str) -> None:
+def on_stop(turn: Turn, arg: str) -> None:
     if turn.conversation.state not in STATES:
         stale(turn)
         return
@@ -315,7 +315,7 @@ def on_stop(turn: "Turn", arg: str) -> None:
 # --- typed text mid-flow -------------------------------------------------------------
 
 @state("book_name")
-def on_name_text(turn: "Turn") -> None:
+def on_name_text(turn: Turn) -> None:
     pressed = _typed_button(turn)
     if pressed:
         _press(turn, pressed)
@@ -328,7 +328,7 @@ def on_name_text(turn: "Turn") -> None:
     _confirm(turn, nickname)
 
 
-def on_typed(turn: "Turn") -> None:
+def on_typed(turn: Turn) -> None:
     """Typed text where a button was expected: a label works; a new concern leaves the
     flow; anything else gets the buttons again."""
     pressed = _typed_button(turn)
@@ -349,10 +349,10 @@ def on_typed(turn: "Turn") -> None:
 for _name in ("book_date", "book_time", "book_who", "book_confirm"):
     state(_name)(on_typed)
 
-from bots.flows import booking_manage as _manage  # noqa: E402,F401  (registers its commands)
+from bots.flows import booking_manage as _manage  # noqa: F401  (registers its commands)
 
 
-def booking_hint(turn: "Turn") -> str:
+def booking_hint(turn: Turn) -> str:
     """A line for the intake answer when the concern is ひきこもり and dates are open."""
     if "ひきこもり" not in (turn.conversation.categories or []):
         return ""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bots import texts
-from bots.flows import command, state
 from bots.flows import booking as F
+from bots.flows import command, state
 from tsunagu import booking as B
 from tsunagu.models.booking import Booking
 from tsunagu.outbox import QuickReply
@@ -22,11 +22,11 @@ NONE_YET = "いま、ご予約はありません。"
 KEEP = QuickReply("やめる", "bk:cn")
 
 
-def _mine(turn: "Turn") -> list[Booking]:
+def _mine(turn: Turn) -> list[Booking]:
     return B.active_bookings(turn.session, turn.resident.id, turn.now)
 
 
-def _own(turn: "Turn", arg: str) -> Booking | None:
+def _own(turn: Turn, arg: str) -> Booking | None:
     """The resident's own booking from a button's id, or None (never someone else's)."""
     if not arg.isdigit():
         return None
@@ -42,7 +42,7 @@ def _label(booking: Booking) -> str:
 
 
 @command("予約の確認", "予約確認", "予約を確認", "予約を確認したい", postback="cmd:bkshow")
-def show(turn: "Turn") -> None:
+def show(turn: Turn) -> None:
     turn.reset()
     mine = _mine(turn)
     if not mine:
@@ -53,7 +53,7 @@ def show(turn: "Turn") -> None:
 
 
 @command("予約の変更", "予約変更", "予約を変更", "予約を変更したい", postback="cmd:bkchange")
-def change(turn: "Turn") -> None:
+def change(turn: Turn) -> None:
     turn.reset()
     mine = _mine(turn)
     if not mine:
@@ -67,12 +67,12 @@ def change(turn: "Turn") -> None:
     turn.say("どのご予約を変更しますか。", buttons)
 
 
-def _start_change(turn: "Turn", booking: Booking) -> None:
+def _start_change(turn: Turn, booking: Booking) -> None:
     F.offer_dates(turn, f"いまのご予約：{B.when_text(booking)}\n"
                   "新しい日時を選ぶと、いまのご予約と入れ替わります。", replace=booking.id)
 
 
-def on_change_pick(turn: "Turn", arg: str) -> None:
+def on_change_pick(turn: Turn, arg: str) -> None:
     booking = _own(turn, arg)
     if booking is None or booking.status != "booked" or booking.ends_at <= turn.now:
         F.stale(turn, "このご予約は、もう変更できません。")
@@ -82,7 +82,7 @@ def on_change_pick(turn: "Turn", arg: str) -> None:
 
 @command("予約のキャンセル", "予約キャンセル", "予約をキャンセル", "予約を取り消す",
          "予約の取り消し", postback="cmd:bkcancel")
-def cancel(turn: "Turn") -> None:
+def cancel(turn: Turn) -> None:
     turn.reset()
     mine = _mine(turn)
     if not mine:
@@ -96,14 +96,14 @@ def cancel(turn: "Turn") -> None:
     turn.say("どのご予約をキャンセルしますか。", buttons)
 
 
-def _ask(turn: "Turn", booking: Booking) -> None:
+def _ask(turn: Turn, booking: Booking) -> None:
     buttons = [QuickReply("キャンセルする", f"bk:cy:{booking.id}"), KEEP]
     turn.set_state("book_cancel", booking=booking.id,
                    buttons=[[q.label, q.postback] for q in buttons])
     turn.say("このご予約をキャンセルしますか。\n\n" + F.details(turn, booking), buttons)
 
 
-def ask_cancel_button(turn: "Turn", arg: str) -> None:
+def ask_cancel_button(turn: Turn, arg: str) -> None:
     """bk:cx:<id>: from 「予約のキャンセル」 or a reminder."""
     booking = _own(turn, arg)
     if booking is None:
@@ -117,7 +117,7 @@ def ask_cancel_button(turn: "Turn", arg: str) -> None:
         _ask(turn, booking)
 
 
-def on_cancel_yes(turn: "Turn", arg: str) -> None:
+def on_cancel_yes(turn: Turn, arg: str) -> None:
     booking = _own(turn, arg)
     if (booking is None or turn.conversation.state != "book_cancel"
             or turn.state_data.get("booking") != booking.id):
@@ -131,7 +131,7 @@ def on_cancel_yes(turn: "Turn", arg: str) -> None:
         turn.say("このご予約は、すでにキャンセルされています。", [texts.BOOK, F.CHECK])
 
 
-def on_cancel_no(turn: "Turn", arg: str) -> None:
+def on_cancel_no(turn: Turn, arg: str) -> None:
     if turn.conversation.state not in ("book_cancel", "book_pick"):
         F.stale(turn)
         return

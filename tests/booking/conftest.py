@@ -49,5 +49,7 @@ def frozen(settings):  # type: ignore[no-untyped-def]
     clock.set_now(None)
 
 
-# Console helpers (staff accounts, login through the form) from the console's tests.
-from tests.console.conftest import PASSWORD, auth, csrf_token, make_staff  # noqa: E402,F401
+# Fixtures shared with the console's and the channels' tests: staff accounts and login
+# through the form; the fake LINE API, signed-webhook client and step-by-step worker.
+from tests.channels.conftest import channels, drain, env, fake_line, fake_tg, web  # noqa: F401
+from tests.console.conftest import PASSWORD, auth, csrf_token, make_staff  # noqa: F401

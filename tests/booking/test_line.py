@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.channels.conftest import LINE_SECRET, channels, drain, env, fake_line, fake_tg, web  # noqa: F401
+from tests.channels.conftest import LINE_SECRET
 from tests.fakes.line_api import payload, postback_event, signed, text_event, user_id
 from tsunagu import booking as B
 from tsunagu import clock

@@ -4,7 +4,7 @@ before, each with a cancel button; none for a cancelled booking; none at night."
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
