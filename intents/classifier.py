@@ -3,15 +3,16 @@ age band and district."""
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 
 from intents.engine import Engine
-from intents.lexicon import Match
+from intents.lexicon import Match, Pattern
 from intents.result import CATEGORIES, CRISIS, Analysis
 from intents.speaker import detect_speaker
-from intents.tokens import BREAK, Tokens
+from intents.tokens import BREAK, CONJ, Tokens
 
 THRESHOLD = 1.0  # a category needs this much summed weight
 NEG_WINDOW = 8  # words after a term in which a negation can still cancel it
@@ -36,28 +37,44 @@ def warm_up() -> None:
     classify("家賃が払えなくて死にたい。息子がひきこもっとる")
 
 
-def _sentences(toks: Tokens) -> list[int]:
-    out, s = [], 0
-    for c in toks.cls:
-        out.append(s)
-        if c == BREAK:
-            s += 1
-    return out
+# Words that put a crisis in the present: a past or "now settled" marker elsewhere in the
+# sentence or message cannot silence it (昔は…けど今また死にたい).
+_NOW = frozenset({"今", "今日", "今夜", "今晩", "今朝", "今すぐ", "現在", "さっき", "先程",
+                  "又", "まだ", "今度こそ", "助ける"})
 
 
 def _blocked(m: Match, label: str, idioms: list[Match], sent: list[int]) -> bool:
     for idm in idioms:
-        labels = idm.label.split(",")
-        if label not in labels and "*" not in labels:
+        p = idm.pattern
+        if label not in p.blocks and "*" not in p.blocks:
             continue
-        if idm.pattern.weight >= 2:  # covers the whole message (今は落ち着いています)
+        if p.weight >= 2:  # covers the whole message (今は落ち着いています)
             return True
-        if idm.pattern.weight >= 1:  # covers its whole sentence (昔は, 先月)
+        if p.weight >= 1:  # covers its whole sentence (昔は, 先月)
             if sent[idm.start] == sent[m.start]:
                 return True
         elif idm.start < m.end and m.start < idm.end:
             return True
     return False
+
+
+_CLAUSE_END = frozenset({"が", "けど", "けれど", "けれども", "のに", "ても", "でも"})
+
+
+def _present(m: Match, toks: Tokens, idioms: list[Match]) -> bool:
+    """A present-time word in the crisis match's own clause, outside every idiom/past marker
+    (昔は落ち着いてたけど今また死にたい: yes; 昔殴られていたが今は平和: no)."""
+    keys, cls = toks.keys, toks.cls
+    covered = set()
+    for idm in idioms:
+        covered.update(range(idm.start, idm.end))
+    lo = m.start
+    while lo > 0 and cls[lo - 1] != BREAK and not (cls[lo - 1] == CONJ and keys[lo - 1] in _CLAUSE_END):
+        lo -= 1
+    hi, n = m.end, len(keys)
+    while hi < n and cls[hi] != BREAK and not (cls[hi] == CONJ and keys[hi] in _CLAUSE_END):
+        hi += 1
+    return any(keys[j] in _NOW and j not in covered for j in range(lo, hi))
 
 
 def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
@@ -78,52 +95,59 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
 def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
     engine = get_engine()
     toks, matches = engine.analyse(text)
-    sent = _sentences(toks)
 
-    groups: dict[str, list[Match]] = {"": [], "crisis": [], "idiom": [], "speaker": [], "age": []}
+    cat: list[Match] = []
+    crisis: list[Match] = []
+    idioms: list[Match] = []
+    roles: list[Match] = []
+    ages: list[Match] = []
+    bucket = {"": cat, "crisis": crisis, "idiom": idioms, "speaker": roles, "age": ages}
     for m in matches:
-        kind, _, _label = m.label.partition(":") if ":" in m.label else ("", "", m.label)
-        groups[kind].append(m)
-    for g in ("idiom", "crisis", "speaker", "age"):
-        groups[g] = [_strip(m) for m in groups[g]]
-    idioms = groups["idiom"]
+        bucket[m.pattern.kind].append(m)
+    if not cat and not crisis and not roles and not ages:
+        return Analysis(categories=[], crisis=False, speaker="本人", scores={}, evidence={},
+                        age_band=_age_band(text, ()),
+                        district=_district(text, districts) if districts else None)
+    sent = toks.sentences
 
-    live = [m for m in groups[""] if not _blocked(m, m.label, idioms, sent)]
-    consumed = {
-        j for m in live + groups["crisis"] if m.pattern.has_neg
-        for j in range(m.start, m.end) if toks.keys[j] == Tokens.NEG
-    }
-    scores: dict[str, float] = {}
-    evidence: dict[str, list[str]] = {}
+    live = [m for m in cat if not idioms or not _blocked(m, m.label, idioms, sent)]
+    neg_matches = [m for m in live if m.pattern.has_neg] + [m for m in crisis if m.pattern.has_neg]
+    consumed = {j for m in neg_matches for j in range(m.start, m.end)
+                if toks.keys[j] == Tokens.NEG}
     kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
     kept = _drop_contained(kept)
     # Rows "X@Y" count for X only when a context row "@Y" matched too (ケアラー@介護).
-    contexts = {m.label for m in kept if m.label[0] == "@"}
-    kept = [_as_label(m, m.label.split("@")[0]) if "@" in m.label else m for m in kept
-            if m.label[0] != "@" and ("@" not in m.label or "@" + m.label.split("@")[1] in contexts)]
+    contexts = {m.label for m in kept if m.pattern.is_context}
+    kept = [m if not m.pattern.need else Match(_relabel(m.pattern), m.start, m.end)
+            for m in kept
+            if not m.pattern.is_context and (not m.pattern.need or m.pattern.need in contexts)]
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
     for m in kept:
         scores[m.label] = scores.get(m.label, 0.0) + m.pattern.weight
-        _add(evidence, m.label, toks.surface(m.start, m.end))
     categories = sorted(
         (c for c, s in scores.items() if s >= THRESHOLD - 1e-9),
         key=lambda c: (-scores[c], _ORDER[c]),
     )
-    evidence = {c: evidence[c] for c in categories}
+    chosen = set(categories)
+    for m in kept:
+        if m.label in chosen:
+            _add(evidence, m.label, toks.surface(m.start, m.end))
     scores = {c: round(scores[c], 2) for c in categories}
 
-    crisis_hits = [m for m in _crisis(groups["crisis"], idioms, sent)
+    crisis_hits = [m for m in _crisis(crisis, idioms, sent, toks)
                    if m.pattern.has_neg or not _negated(m, toks, consumed)]
     for m in _drop_contained(crisis_hits):
         _add(evidence, CRISIS, toks.surface(m.start, m.end))
 
-    speaker = detect_speaker(toks, kept, groups["speaker"], categories, sent)
+    speaker = detect_speaker(toks, kept, roles, categories, sent) if roles else "本人"
     return Analysis(
         categories=categories,
         crisis=bool(crisis_hits),
         speaker=speaker,
         scores=scores,
         evidence=evidence,
-        age_band=_age_band(text, groups["age"]),
+        age_band=_age_band(text, ages),
         district=_district(text, districts) if districts else None,
     )
 
@@ -131,32 +155,34 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
 def _drop_contained(matches: list[Match]) -> list[Match]:
     """家賃が払えない also contains 家賃: count and show the longer phrase only (and one row
     matching twice at one place counts once)."""
+    if len(matches) < 2:
+        return matches
     out, seen = [], set()
     for m in matches:
-        if (m.pattern.source, m.start) in seen:
+        key = (m.pattern.source, m.start)
+        if key in seen:
             continue
-        seen.add((m.pattern.source, m.start))
+        seen.add(key)
+        label, s, e = m.label, m.start, m.end
         if not any(
-            o is not m and o.label == m.label and o.start <= m.start and m.end <= o.end
-            and (o.end - o.start) > (m.end - m.start)
+            o is not m and o.start <= s and e <= o.end and (o.end - o.start) > (e - s)
+            and o.label == label
             for o in matches
         ):
             out.append(m)
     return out
 
 
-def _as_label(m: Match, label: str) -> Match:
-    from dataclasses import replace
-
-    return Match(replace(m.pattern, label=label), m.start, m.end)
+_RELABELLED: dict[int, Pattern] = {}
 
 
-def _strip(m: Match) -> Match:
-    """crisis:緊急@今 -> a Match whose label is 緊急@今 (same pattern otherwise)."""
-    from dataclasses import replace
-
-    label = m.label.split(":", 1)[1]
-    return Match(replace(m.pattern, label=label), m.start, m.end)
+def _relabel(p: Pattern) -> Pattern:
+    """ケアラー@介護 counted as ケアラー (one relabelled copy per row, made once)."""
+    q = _RELABELLED.get(p.pid)
+    if q is None:
+        q = Pattern(p.pid, p.kind, p.base, p.weight, p.source, p.text, p.elements)
+        _RELABELLED[p.pid] = q
+    return q
 
 
 def _add(evidence: dict[str, list[str]], label: str, words: str) -> None:
@@ -165,21 +191,38 @@ def _add(evidence: dict[str, list[str]], label: str, words: str) -> None:
         lst.append(words)
 
 
-def _crisis(matches: list[Match], idioms: list[Match], sent: list[int]) -> list[Match]:
-    """緊急 rows fire alone; 緊急@X rows need a context row @X in the same message."""
-    contexts = {m.label for m in matches if m.label.startswith("@")}
+def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
+            toks: Tokens) -> list[Match]:
+    """緊急 rows fire alone; 緊急@X rows need a context row @X in the same message. An idiom
+    or past marker silences a row, unless the row's sentence speaks of now."""
+    if not matches:
+        return []
+    contexts = {m.label for m in matches if m.pattern.is_context}
     hits = []
     for m in matches:
-        label = m.label
-        if label.startswith("@"):
+        p = m.pattern
+        if p.is_context or (p.need and p.need not in contexts):
             continue
-        base, _, need = label.partition("@")
-        if need and "@" + need not in contexts:
-            continue
-        if _blocked(m, CRISIS, idioms, sent):
+        if idioms and _blocked(m, CRISIS, idioms, sent):
+            if not _blocked_for_good(m, idioms, sent) and _present(m, toks, idioms):
+                hits.append(m)
             continue
         hits.append(m)
     return hits
+
+
+def _blocked_for_good(m: Match, idioms: list[Match], sent: list[int]) -> bool:
+    """An idiom over the very words (死ぬほど, 殺す気), or a "safe now" statement in the same
+    sentence (今日はネカフェに泊まる), wins over a time word."""
+    for idm in idioms:
+        p = idm.pattern
+        if CRISIS not in p.blocks and "*" not in p.blocks:
+            continue
+        if p.weight < 1 and idm.start < m.end and m.start < idm.end:
+            return True
+        if p.weight >= 2 and sent[idm.start] == sent[m.start]:
+            return True
+    return False
 
 
 _BANDS = ("child", "youth", "adult", "senior")
@@ -189,9 +232,7 @@ def _band_of_age(age: int) -> str:
     return "child" if age < 18 else "youth" if age < 40 else "adult" if age < 65 else "senior"
 
 
-def _age_band(text: str, matches: list[Match]) -> str | None:
-    import re
-
+def _age_band(text: str, matches) -> str | None:
     t = unicodedata.normalize("NFKC", text)
     m = re.search(r"(\d{1,3})\s*(?:歳|才)", t)
     if m:
@@ -230,5 +271,6 @@ def explain(text: str) -> list[tuple[str, str, str, str]]:
     """Every lexicon row that matched: (label, words as written, file:line, row pattern).
     For staff and developers who want to see why a label was or was not given."""
     toks, matches = get_engine().analyse(text)
-    return [(m.label, toks.surface(m.start, m.end), m.pattern.source, m.pattern.text)
+    return [((m.pattern.kind + ":" if m.pattern.kind else "") + m.label,
+             toks.surface(m.start, m.end), m.pattern.source, m.pattern.text)
             for m in matches]

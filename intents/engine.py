@@ -10,19 +10,19 @@ from pathlib import Path
 from sudachipy import Config, Dictionary, SplitMode
 
 from intents.lexicon import LEXICON_DIR, Lexicon, Match
-from intents.tokens import Tokens, pos_classes
+from intents.tokens import Tokens, WordCache, pos_classes
 from intents.userdict import ensure_user_dic
 
 # The fields the classifier reads; Sudachi skips decoding the rest.
 FIELDS = {"pos", "normalized_form", "reading_form"}
 
-# lexicon file -> label prefix inside the shared index
+# lexicon file -> kind of its rows inside the shared index
 LEXICON_FILES = {
     "categories.tsv": "",
-    "crisis.tsv": "crisis:",
-    "idioms.tsv": "idiom:",
-    "speaker.tsv": "speaker:",
-    "age.tsv": "age:",
+    "crisis.tsv": "crisis",
+    "idioms.tsv": "idiom",
+    "speaker.tsv": "speaker",
+    "age.tsv": "age",
 }
 
 
@@ -32,11 +32,14 @@ class Engine:
         self.dictionary = Dictionary(dict="core", config=Config(user=[str(user_dic)]))
         self.user_dic = user_dic
         self.classes, self.volitional = pos_classes(self.dictionary)
+        self.words = WordCache(self.classes, self.volitional)
         self._local = threading.local()
         self.rewrites = _load_rewrites(lexicon_dir / "rewrite.tsv")
         self.lexicon = Lexicon()
-        for name, prefix in LEXICON_FILES.items():
-            self.lexicon.load_file(lexicon_dir / name, self.tokens, prefix)
+        for name, kind in LEXICON_FILES.items():
+            self.lexicon.load_file(lexicon_dir / name, self.tokens, kind)
+        self.lexicon.freeze()
+        self.words.set_index(self.lexicon.index)
 
     def tokenizer(self):
         tok = getattr(self._local, "tok", None)
@@ -47,7 +50,7 @@ class Engine:
     def tokens(self, text: str) -> Tokens:
         """Analyse text; evidence spans still point into `text` as written."""
         rewritten = self.rewrites(text) if self.rewrites else text
-        return Tokens(self.tokenizer().tokenize(rewritten), text, self.classes, self.volitional)
+        return Tokens(self.tokenizer().tokenize(rewritten), text, self.words)
 
     def analyse(self, text: str) -> tuple[Tokens, list[Match]]:
         toks = self.tokens(text)

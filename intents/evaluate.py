@@ -24,12 +24,10 @@ class SubstringBaseline:
         self.rows: list[tuple[str, float, list[str]]] = []
         for p in get_engine().lexicon.patterns:
             label = p.label
-            if label.startswith(("idiom:", "speaker:", "age:")):
+            if p.kind in ("idiom", "speaker", "age"):
                 continue
-            if label.startswith("crisis:"):
-                label = label.split(":", 1)[1]
-                if label.startswith("@") or "@" in label:
-                    continue  # context rows need logic the baseline does not have
+            if p.kind == "crisis" and "@" in label:
+                continue  # context rows need logic the baseline does not have
             self.rows.append((label, p.weight, p.text.split()))
 
     def classify(self, text: str) -> tuple[list[str], bool, str]:

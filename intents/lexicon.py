@@ -5,11 +5,13 @@ people write it; it is analysed with the same Sudachi dictionary as the messages
 becomes its normalized form (払えん, 払えない and 払えません all become 払う + ない). Words written
 together must be adjacent in the message; a space between words lets up to GAP other words come
 between them. Nouns also match by reading, so ゴミ, ごみ and ｺﾞﾐ are the same word.
+
+Everything a message needs from a row (its kind, its label without prefix, the context it
+needs, the labels an idiom silences) is worked out here, once, at load.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from intents.tokens import BREAK, Tokens
@@ -17,24 +19,35 @@ from intents.tokens import BREAK, Tokens
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "dictionaries" / "lexicon"
 GAP = 3  # words allowed between two space-separated parts of a pattern
 _POLITE = frozenset({"ます", "です"})
+KINDS = ("", "crisis", "idiom", "speaker", "age")
 
 
-@dataclass(frozen=True)
 class Pattern:
-    pid: int
-    label: str
-    weight: float
-    source: str  # file:line, for staff who want to find the row that fired
-    text: str
-    elements: tuple[tuple[str, str | None, bool], ...]  # (key, reading key, starts a new part)
-    has_neg: bool
+    """One compiled row. `label` is the label without its file prefix (緊急@今, 家族, 住まい);
+    `base` and `need` split a context label (ケアラー@介護 -> ケアラー, @介護); `is_context`
+    marks a context row (@介護); `blocks` are the labels an idiom row silences."""
+
+    __slots__ = ("pid", "kind", "label", "weight", "source", "text", "elements", "has_neg",
+                 "base", "need", "is_context", "blocks", "first", "rest")
+
+    def __init__(self, pid, kind, label, weight, source, text, elements) -> None:
+        self.pid, self.kind, self.label, self.weight = pid, kind, label, weight
+        self.source, self.text, self.elements = source, text, elements
+        self.has_neg = any(e[0] == Tokens.NEG for e in elements)
+        self.is_context = label.startswith("@")
+        base, _, need = label.partition("@")
+        self.base, self.need = base, ("@" + need if need and not self.is_context else "")
+        self.blocks = frozenset(label.split(",")) if kind == "idiom" else frozenset()
+        # Per later word: the keys that match it, and whether other words may come before it.
+        self.rest = tuple((frozenset(k for k in (key, rkey) if k), new_part)
+                          for key, rkey, new_part in elements[1:])
 
 
-@dataclass(frozen=True)
 class Match:
-    pattern: Pattern
-    start: int  # token index, inclusive
-    end: int  # token index, exclusive
+    __slots__ = ("pattern", "start", "end")
+
+    def __init__(self, pattern: Pattern, start: int, end: int) -> None:
+        self.pattern, self.start, self.end = pattern, start, end
 
     @property
     def label(self) -> str:
@@ -48,18 +61,15 @@ class Lexicon:
         self.patterns: list[Pattern] = []
         self.index: dict[str, list[Pattern]] = {}
 
-    def add(self, label: str, weight: float, text: str, source: str, analyse) -> None:
+    def add(self, kind: str, label: str, weight: float, text: str, source: str, analyse) -> None:
         """Compile a row twice: the phrase analysed as one string (particles read in context:
         楽になりたい) and word by word (電気代 stays one word as in 電気代が払えない)."""
         variants = {self._compile(text, analyse, joined=True),
                     self._compile(text, analyse, joined=False)}
-        for elements in sorted(variants):
+        for elements in sorted(variants, key=repr):
             if not elements:
                 raise ValueError(f"{source}: empty pattern {text!r}")
-            pat = Pattern(
-                pid=len(self.patterns), label=label, weight=weight, source=source, text=text,
-                elements=elements, has_neg=any(e[0] == Tokens.NEG for e in elements),
-            )
+            pat = Pattern(len(self.patterns), kind, label, weight, source, text, elements)
             self.patterns.append(pat)
             key, rkey, _ = elements[0]
             self.index.setdefault(key, []).append(pat)
@@ -79,15 +89,17 @@ class Lexicon:
         for piece in pieces:
             toks: Tokens = analyse(piece)
             for i in range(len(toks)):
-                if toks.is_punct[i]:
+                if toks.is_punct(i):
                     continue
-                elements.append((toks.keys[i], toks.rkeys[i], offset + toks.begins[i] in gaps))
+                alt = toks.alts[i]  # a reading (ごみ = ゴミ); a row's 死のう stays volitional
+                alt = alt if alt is not None and alt.startswith("R:") else None
+                elements.append((toks.keys[i], alt, offset + toks.begin(i) in gaps))
             offset += len(piece)
         if elements:
             elements[0] = (elements[0][0], elements[0][1], False)
         return tuple(elements)
 
-    def load_file(self, path: Path, analyse, prefix: str = "") -> None:
+    def load_file(self, path: Path, analyse, kind: str = "") -> None:
         for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
             if not line.strip():
@@ -96,49 +108,53 @@ class Lexicon:
             if len(cols) < 3:
                 raise ValueError(f"{path.name}:{lineno}: need label<TAB>weight<TAB>pattern")
             label, weight, text = cols[0].strip(), float(cols[1]), cols[2].strip()
-            self.add(prefix + label, weight, text, f"{path.name}:{lineno}", analyse)
+            self.add(kind, label, weight, text, f"{path.name}:{lineno}", analyse)
+
+    def freeze(self) -> None:
+        """Drop duplicate entries under one key (a row whose key and reading coincide)."""
+        for key, pats in self.index.items():
+            seen, out = set(), []
+            for p in pats:
+                if p.pid not in seen:
+                    seen.add(p.pid)
+                    out.append(p)
+            self.index[key] = out
 
     def find(self, toks: Tokens) -> list[Match]:
         """Every place a pattern matches; first-word index, then a short forward walk."""
-        keys, rkeys, n = toks.keys, toks.rkeys, len(toks.keys)
-        index = self.index
+        keys, alts, cls = toks.keys, toks.alts, toks.cls
+        n = len(keys)
         out: list[Match] = []
-        for i in range(n):
-            cands = index.get(keys[i])
-            rk = rkeys[i]
-            if rk is not None:
-                more = index.get(rk)
-                if more:
-                    cands = more if cands is None else cands + more
-            if not cands:
+        for i, cands in enumerate(toks.rows):
+            if cands is None:
                 continue
-            seen = set()
             for pat in cands:
-                if pat.pid in seen:
-                    continue
-                seen.add(pat.pid)
-                els = pat.elements
-                if len(els) == 1:
+                rest = pat.rest
+                if not rest:
                     out.append(Match(pat, i, i + 1))
                     continue
                 j = i + 1
-                ok = True
-                for key, rkey, new_part in els[1:]:
-                    if not new_part:  # adjacent, but polite ます/です may come between
-                        while j < n and keys[j] in _POLITE and keys[j] != key:
+                for ks, new_part in rest:
+                    if new_part:
+                        limit = j + GAP + 1
+                        if limit > n:
+                            limit = n
+                        while j < limit:
+                            if keys[j] in ks or alts[j] in ks:
+                                break
+                            if cls[j] == BREAK:
+                                j = limit
+                                break
                             j += 1
-                    limit = min(n, j + GAP + 1) if new_part else min(n, j + 1)
-                    while j < limit:
-                        if keys[j] == key or (rkey is not None and rkeys[j] == rkey):
-                            break
-                        if new_part and toks.cls[j] == BREAK:
+                    else:  # adjacent, but polite ます/です may come between
+                        while j < n and keys[j] in _POLITE and keys[j] not in ks:
+                            j += 1
+                        limit = j + 1
+                        if j < n and not (keys[j] in ks or alts[j] in ks):
                             j = limit
-                            break
-                        j += 1
-                    if j >= limit:
-                        ok = False
+                    if j >= limit or j >= n:
                         break
                     j += 1
-                if ok:
+                else:
                     out.append(Match(pat, i, j))
         return out

@@ -1,14 +1,18 @@
-"""One message as parallel lists of per-word facts, computed once per token.
+"""One message as parallel lists of per-word facts.
 
 Per word we keep only what the matcher needs: a key (normalized form; every negative
-auxiliary — ない, ん, へん, ぬ, ず, ねぇ — becomes the single key "ない"), a reading key for
-nouns (ゴミ / ごみ / 塵 normalise apart but read the same), a coarse part of speech, and the
-character span in the text as written (for evidence shown to staff).
+auxiliary — ない, ん, へん, ぬ, ず, ねぇ — becomes the single key "ない"), an alternative key
+(the reading of a noun written in kana: ゴミ / ごみ / ｺﾞﾐ; the plain verb of a volitional form:
+飛び降りよう also matches 飛び降りる), a coarse part of speech, and whether the word stops a
+negation's scope. All of this depends only on the dictionary entry, so it is computed once per
+word id and cached (`WordCache`); a message costs one `word_id()` call per word. Character spans
+are read lazily, only for words shown as evidence.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 
 # Coarse classes of the part of speech, precomputed for every POS id of the dictionary.
 NOUN, VERB, ADJ, AUX, CASE, CONJ, PUNCT, BREAK, OTHER, PRON = range(10)
@@ -23,6 +27,7 @@ _LIGHT_VERBS = frozenset({"有る", "ある", "居る", "為る", "成る", "思
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f]+")
 _SCOPE_BREAK_CONJ = frozenset({"けど", "けれど", "けれども", "が", "のに", "し", "ので", "から",
                                "ば", "たら", "ても", "でも", "けん", "けえ", "き"})
+_OOV = 0xF0000000
 
 
 def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
@@ -56,48 +61,96 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
     return classes, volitional
 
 
+class WordCache:
+    """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
+    this word). Filled on first sight; dictionary words are finite, unknown words (OOV) are
+    computed each time. `index` (first word -> rows) is set once the lexicon is compiled."""
+
+    def __init__(self, classes: list[int], volitional: list[bool]) -> None:
+        self.classes, self.volitional = classes, volitional
+        self.cache: dict[int, tuple] = {}
+        self.index: dict | None = None
+        self._lock = threading.Lock()
+
+    def set_index(self, index: dict) -> None:
+        with self._lock:
+            self.index = index
+            self.cache.clear()
+
+    def entry(self, m) -> tuple:
+        pid = m.part_of_speech_id()
+        c = self.classes[pid]
+        norm = key = m.normalized_form()
+        alt = None
+        if self.volitional[pid]:  # 死のう is not 死ぬ (死ぬほど), but 飛び降りよう is 飛び降りる
+            key, alt = norm + "う", norm
+        elif c == AUX or c == ADJ:
+            if norm in _NEG_NORMS:
+                key = "ない"
+            elif norm in _PROGRESSIVE:
+                key = "居る"
+        if c == NOUN and _KANA.fullmatch(m.surface()):
+            # Reading only for nouns written in kana: ごみ = ゴミ = ｺﾞﾐ, but 首 is not クビ.
+            alt = "R:" + m.reading_form()
+        brk = (c == BREAK or (c == CONJ and key in _SCOPE_BREAK_CONJ)
+               or (c == VERB and key not in _LIGHT_VERBS))
+        rows = None
+        if self.index is not None:
+            rows = self.index.get(key)
+            more = self.index.get(alt) if alt is not None else None
+            if more:
+                rows = tuple(dict.fromkeys(tuple(rows or ()) + tuple(more)))
+            elif rows:
+                rows = tuple(rows)
+        e = (key, alt, c, brk, rows)
+        wid = m.word_id()
+        if wid < _OOV:
+            with self._lock:
+                self.cache[wid] = e
+        return e
+
+
 class Tokens:
     NEG = "ない"
-    __slots__ = ("keys", "rkeys", "cls", "begins", "ends", "is_punct", "scope_break", "text")
+    __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent")
 
-    def __init__(self, morphemes, text: str, classes: list[int], volitional: list[bool]) -> None:
-        keys: list[str] = []
-        rkeys: list[str | None] = []
-        cls: list[int] = []
-        begins: list[int] = []
-        ends: list[int] = []
-        for m in morphemes:
-            pid = m.part_of_speech_id()
-            c = classes[pid]
-            norm = m.normalized_form()
-            if volitional[pid]:  # 死のう is not 死ぬ (死ぬほど, 死ぬかと思った)
-                norm += "う"
-            if c == AUX or c == ADJ:
-                if norm in _NEG_NORMS:
-                    norm = "ない"
-                elif norm in _PROGRESSIVE:
-                    norm = "居る"
-            keys.append(norm)
-            # Reading only for nouns written in kana: ごみ = ゴミ = ｺﾞﾐ, but 首 is not クビ.
-            b, e = m.begin(), m.end()
-            rkeys.append("R:" + m.reading_form()
-                         if c == NOUN and _KANA.fullmatch(text, b, e) else None)
-            cls.append(c)
-            begins.append(b)
-            ends.append(e)
-        self.keys, self.rkeys, self.cls = keys, rkeys, cls
-        self.begins, self.ends, self.text = begins, ends, text
-        self.is_punct = [c == PUNCT or c == BREAK for c in cls]
-        # Where the scope of a negation stops: a sentence end, "but/so/if", or a verb that
-        # takes the negation for itself (家賃を払わない negates paying, not the rent).
-        self.scope_break = [
-            c == BREAK or (c == CONJ and k in _SCOPE_BREAK_CONJ)
-            or (c == VERB and k not in _LIGHT_VERBS)
-            for c, k in zip(cls, keys)
-        ]
+    def __init__(self, morphemes, text: str, words: WordCache) -> None:
+        get, fill = words.cache.get, words.entry
+        ents = [get(m.word_id()) or fill(m) for m in morphemes]
+        if ents:
+            self.keys, self.alts, self.cls, self.scope_break, self.rows = zip(*ents)
+        else:
+            self.keys = self.alts = self.cls = self.scope_break = self.rows = ()
+        self.text = text
+        self._ml = morphemes
+        self._sent = None
 
     def __len__(self) -> int:
         return len(self.keys)
 
+    @property
+    def rkeys(self):  # kept for callers that read the alternative keys by their old name
+        return self.alts
+
+    @property
+    def sentences(self) -> list[int]:
+        """Sentence number of every word (a 。！？ ends a sentence)."""
+        if self._sent is None:
+            out, s = [], 0
+            for c in self.cls:
+                out.append(s)
+                if c == BREAK:
+                    s += 1
+            self._sent = out
+        return self._sent
+
+    def is_punct(self, i: int) -> bool:
+        c = self.cls[i]
+        return c == PUNCT or c == BREAK
+
+    def begin(self, i: int) -> int:
+        return self._ml[i].begin()
+
     def surface(self, start: int, end: int) -> str:
-        return self.text[self.begins[start]:self.ends[end - 1]]
+        ml = self._ml
+        return self.text[ml[start].begin():ml[end - 1].end()]

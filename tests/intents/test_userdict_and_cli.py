@@ -16,7 +16,7 @@ def test_user_dictionary_terms_are_one_word(classify):
         toks = engine.tokens(term)
         assert len(toks) == 1, (term, toks.keys)
     # abbreviations normalise to the official name
-    assert engine.tokens("地域包括").keys == ["地域包括支援センター"]
+    assert list(engine.tokens("地域包括").keys) == ["地域包括支援センター"]
 
 
 def test_user_dictionary_is_cached_and_keyed_by_csv(tmp_path, monkeypatch, classify):
