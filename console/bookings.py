@@ -152,8 +152,7 @@ def bookings():  # type: ignore[no-untyped-def]
     start, end = _range()
     return render_template("bookings/list.html", sessions=calendar(current_user, start, end),
                            first=start.date(), last=(end - timedelta(days=1)).date(),
-                           STATUSES=STATUSES, now=clock.now(), JST=JST,
-                           feed_url=request.args.get("feed_url", ""))
+                           STATUSES=STATUSES, now=clock.now(), JST=JST)
 
 
 @bp.post("/bookings/<int:booking_id>/mark")
