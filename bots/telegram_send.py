@@ -13,6 +13,7 @@ import collections
 import logging
 import threading
 import time
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -95,7 +96,10 @@ def keyboard(items: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _seconds(value: int | timedelta) -> float:
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the type will become timedelta
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -127,7 +131,7 @@ class TelegramChannel:
                 telegram_loop.run(self.bot.send_message(  # type: ignore[union-attr]
                     chat_id=d.recipient, text=part, reply_markup=markup), CALL_TIMEOUT)
             except RetryAfter as exc:
-                wait = _seconds(exc.retry_after)
+                wait = _seconds(exc)
                 return SendResult("retry", f"Telegram 429: retry after {wait:g} s",
                                   retry_after=wait)
             except Forbidden as exc:  # the resident blocked the bot or deleted the chat
