@@ -24,12 +24,13 @@ def init_app(app: Flask) -> None:
     """Flask-Login, CSRF protection, template helpers and the privacy scrubber."""
     import importlib
 
-    from console import auth, privacy
+    from console import privacy
+    from console.auth import csrf, login_manager
 
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=10))
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead
-    auth.login_manager.init_app(app)
-    auth.csrf.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
     for name in CSRF_EXEMPT_BLUEPRINTS:
         try:
             module = importlib.import_module(name)
@@ -37,9 +38,9 @@ def init_app(app: Flask) -> None:
             if exc.name == name:
                 continue
             raise
-        auth.csrf.exempt(module.bp)
+        csrf.exempt(module.bp)
     privacy.register()
 
 
 # The views register themselves on `bp`.
-from console import admin, auth, bookings, conversation, inbox, sheet, templating  # noqa: E402,F401
+from console import admin, auth, bookings, conversation, inbox, sheet, templating  # noqa: F401

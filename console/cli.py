@@ -36,7 +36,7 @@ def _known_agencies() -> set[str] | None:
         from tsunagu.config import get_settings
 
         directory = routing.load_directory(get_settings().municipality)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no directory: accept any id, as the console does
         return None
     ids = {a.id for a in getattr(directory, "agencies", [])}
     return ids or None
