@@ -137,6 +137,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
 
     crisis_hits = [m for m in _crisis(crisis, idioms, sent, toks)
                    if m.pattern.has_neg or not _negated(m, toks, consumed)]
+    if "錠" in toks.keys:
+        crisis_hits += _many_pills(toks)
     for m in _drop_contained(crisis_hits):
         _add(evidence, CRISIS, toks.surface(m.start, m.end))
 
@@ -209,6 +211,19 @@ def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
             continue
         hits.append(m)
     return hits
+
+
+_PILLS = Pattern(-1, "crisis", CRISIS, 1.0, "intents/classifier.py", "<10 or more>錠",
+                 (("錠", None, False),))
+
+
+def _many_pills(toks: Tokens) -> list[Match]:
+    """睡眠薬を30錠飲んだ: ten tablets or more at once is an overdose (rows cannot count)."""
+    keys, out = toks.keys, []
+    for i in range(1, len(keys)):
+        if keys[i] == "錠" and keys[i - 1].isdigit() and int(keys[i - 1]) >= 10:
+            out.append(Match(_PILLS, i - 1, i + 1))
+    return out
 
 
 def _blocked_for_good(m: Match, idioms: list[Match], sent: list[int]) -> bool:
