@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from intents.engine import Engine
 from intents.lexicon import Match, Pattern
 from intents.result import CATEGORIES, CRISIS, Analysis
-from intents.speaker import detect_speaker
+from intents.speaker import detect_speaker, self_introduction
 from intents.tokens import BREAK, CONJ, Tokens
 
 THRESHOLD = 1.0  # a category needs this much summed weight
@@ -105,7 +105,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     for m in matches:
         bucket[m.pattern.kind].append(m)
     if not cat and not crisis and not roles and not ages:
-        return Analysis(categories=[], crisis=False, speaker="本人", scores={}, evidence={},
+        return Analysis(categories=[], crisis=False, speaker=self_introduction(toks) or "本人",
+                        scores={}, evidence={},
                         age_band=_age_band(text, ()),
                         district=_district(text, districts) if districts else None)
     sent = toks.sentences
@@ -142,7 +143,7 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     for m in _drop_contained(crisis_hits):
         _add(evidence, CRISIS, toks.surface(m.start, m.end))
 
-    speaker = detect_speaker(toks, kept, roles, categories, sent) if roles else "本人"
+    speaker = detect_speaker(toks, kept, roles, categories, sent, crisis_hits)
     return Analysis(
         categories=categories,
         crisis=bool(crisis_hits),
