@@ -15,7 +15,6 @@ from tsunagu.outbox import QuickReply
 if TYPE_CHECKING:
     from bots.engine import Turn
 
-UNKNOWN_DISTRICT = "unknown"
 
 
 SMALL_TALK_MAX = 20  # a short message with no concern is a greeting or a test
@@ -43,7 +42,7 @@ def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
     if result.needs_district and not analysis.district:
         turn.set_state("ask_district", analysis=analysis.to_json())
         buttons = [QuickReply(d.name[:20], f"dist:{d.id}") for d in turn.directory.districts]
-        buttons.append(QuickReply("その他・わからない", f"dist:{UNKNOWN_DISTRICT}"))
+        buttons.append(QuickReply("その他・わからない", f"dist:{routing.UNKNOWN_DISTRICT}"))
         turn.say(_understood(analysis) + "\nお住まいの地区を教えていただけますか。"
                  "\n地区によって担当の窓口が変わります。", buttons[:13])
         return
@@ -90,12 +89,8 @@ def _referrals(result: routing.Routing, limit: int = 3) -> str:
             lines.append(ref.reason)
         if ref.phone:
             lines.append(f"電話 {ref.phone}")
-        if ref.open_now is True:
-            lines.append("いま受付中です。")
-        elif ref.open_now is False and ref.next_open:
-            lines.append(f"次の受付は {texts.when(ref.next_open)} からです。")
-        elif ref.open_now is None:
-            lines.append("受付時間は市のホームページか電話でご確認ください。")
+        if ref.next_step:  # open now, when it opens next, or how to confirm the hours
+            lines.append(ref.next_step)
     if result.multi_agency:
         lines.append("\nいくつかの窓口が一緒に考える仕組みもあります。相談員がつなぎます。")
     if any(r.open_now is False for r in result.agencies[:limit]) and result.emergency_contacts:
@@ -144,7 +139,8 @@ def on_district_button(turn: "Turn") -> None:
 
 
 def _finish_without_district(turn: "Turn", pending: intents.Analysis) -> None:
-    result = routing.route(pending, turn.directory, turn.now)
+    unknown = intents.Analysis(**{**pending.__dict__, "district": routing.UNKNOWN_DISTRICT})
+    result = routing.route(unknown, turn.directory, turn.now)
     _remember(turn, pending, result)
     turn.reset()
     turn.say("わかりました。まずは、どの地区の方でも相談できる窓口をご案内します。\n\n"
