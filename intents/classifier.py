@@ -248,7 +248,12 @@ def _band_of_age(age: int) -> str:
     return "child" if age < 18 else "youth" if age < 40 else "adult" if age < 65 else "senior"
 
 
+_AGE_MARKS = re.compile(r"[歳才代]")
+
+
 def _age_band(text: str, matches) -> str | None:
+    if not _AGE_MARKS.search(text):  # most messages: no explicit age to normalise and read
+        return _age_word(matches)
     t = unicodedata.normalize("NFKC", text)
     m = re.search(r"(\d{1,3})\s*(?:歳|才)", t)
     if m:
@@ -257,6 +262,10 @@ def _age_band(text: str, matches) -> str | None:
     if m:
         decade = int(m.group(1)) * 10
         return "child" if decade == 10 else _band_of_age(decade)
+    return _age_word(matches)
+
+
+def _age_word(matches) -> str | None:
     if matches:
         best = max(matches, key=lambda x: (x.pattern.weight, -x.start))
         return best.label if best.label in _BANDS else None

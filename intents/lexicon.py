@@ -28,7 +28,7 @@ class Pattern:
     marks a context row (@介護); `blocks` are the labels an idiom row silences."""
 
     __slots__ = ("pid", "kind", "label", "weight", "source", "text", "elements", "has_neg",
-                 "base", "need", "is_context", "blocks", "first", "rest")
+                 "base", "need", "is_context", "blocks", "first", "rest", "req")
 
     def __init__(self, pid, kind, label, weight, source, text, elements) -> None:
         self.pid, self.kind, self.label, self.weight = pid, kind, label, weight
@@ -41,6 +41,9 @@ class Pattern:
         # Per later word: the keys that match it, and whether other words may come before it.
         self.rest = tuple((frozenset(k for k in (key, rkey) if k), new_part)
                           for key, rkey, new_part in elements[1:])
+        # Words every match needs (those without a reading alternative): a message lacking
+        # one is skipped with a set test instead of a walk.
+        self.req = frozenset(key for key, rkey, _ in elements[1:] if rkey is None)
 
 
 class Match:
@@ -125,6 +128,8 @@ class Lexicon:
         keys, alts, cls = toks.keys, toks.alts, toks.cls
         n = len(keys)
         out: list[Match] = []
+        present = set(keys)
+        present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
         for i, cands in enumerate(toks.rows):
             if cands is None:
                 continue
@@ -132,6 +137,8 @@ class Lexicon:
                 rest = pat.rest
                 if not rest:
                     out.append(Match(pat, i, i + 1))
+                    continue
+                if not pat.req <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
