@@ -78,9 +78,10 @@ def to_incoming(event: dict[str, Any]) -> pipeline.Incoming:
     if delivery.get("isRedelivery"):
         payload["redelivery"] = True
     reply_token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None
-    base = dict(channel=CHANNEL, platform_event_id=_event_id(event),
-                platform_user_id=user_id if one_to_one else None,
-                reply_token=reply_token[:256] if reply_token else None)
+    base: dict[str, Any] = {
+        "channel": CHANNEL, "platform_event_id": _event_id(event),
+        "platform_user_id": user_id if one_to_one else None,
+        "reply_token": reply_token[:256] if reply_token else None}
 
     # Groups and rooms are not a place for a consultation; standby mode means another
     # module holds the chat. Both are kept for the record and not answered.

@@ -73,7 +73,8 @@ def _private_chat(chat: Any) -> str | None:
 
 def to_incoming(update_id: int, update: Update | None) -> tuple[pipeline.Incoming, str | None]:
     """One update → (Incoming, callback query id to answer). Payload keeps no ids."""
-    base = dict(channel=CHANNEL, platform_event_id=_event_id(update_id, update))
+    base: dict[str, Any] = {"channel": CHANNEL,
+                            "platform_event_id": _event_id(update_id, update)}
     if update is None:
         return pipeline.Incoming(platform_user_id=None, kind="other",
                                  payload={"type": "unreadable"}, **base), None
@@ -150,13 +151,13 @@ def webhook():  # type: ignore[no-untyped-def]
         data = json.loads(request.get_data(cache=False))
         update_id = data["update_id"]
         if not isinstance(update_id, int) or isinstance(update_id, bool):
-            raise ValueError("update_id is not an integer")
+            raise TypeError("update_id is not an integer")
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("Telegram webhook: malformed body (%s)", type(exc).__name__)
         return _error("malformed body", 400)
     try:
         update = Update.de_json(data, None)
-    except Exception as exc:  # a shape PTB cannot read: keep it for the record, say 200
+    except Exception as exc:  # noqa: BLE001 - a shape PTB cannot read: keep it, say 200
         log.warning("Telegram webhook: unreadable update (%s)", type(exc).__name__)
         update = None
     incoming, callback_id = to_incoming(update_id, update)

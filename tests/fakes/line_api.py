@@ -18,8 +18,18 @@ from typing import Any
 
 from tests.fakes.server import Answer, FakeServer, Recorded
 
-__all__ = ["Answer", "FakeLine", "signed", "payload", "text_event", "postback_event",
-           "follow_event", "unfollow_event", "message_event", "user_id"]
+__all__ = [
+    "Answer",
+    "FakeLine",
+    "follow_event",
+    "message_event",
+    "payload",
+    "postback_event",
+    "signed",
+    "text_event",
+    "unfollow_event",
+    "user_id",
+]
 
 PUSH_OK = {"sentMessages": [{"id": "461230966842064897", "quoteToken": "IStG5h1Tz7b..."}]}
 

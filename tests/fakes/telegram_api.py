@@ -18,8 +18,16 @@ from typing import Any
 
 from tests.fakes.server import Answer, FakeServer, Recorded
 
-__all__ = ["Answer", "FakeTelegram", "retry_after", "text_update", "callback_update",
-           "member_update", "media_update", "next_update_id"]
+__all__ = [
+    "Answer",
+    "FakeTelegram",
+    "callback_update",
+    "media_update",
+    "member_update",
+    "next_update_id",
+    "retry_after",
+    "text_update",
+]
 
 _ids = itertools.count(int(time.time()) % 100000 * 1000)
 
