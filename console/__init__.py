@@ -42,5 +42,15 @@ def init_app(app: Flask) -> None:
     privacy.register()
 
 
+@bp.after_request
+def _no_store(response):  # type: ignore[no-untyped-def]
+    """Consultation content must not stay in browser or proxy caches."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
 # The views register themselves on `bp`.
 from console import admin, auth, bookings, conversation, inbox, sheet, templating  # noqa: F401

@@ -158,3 +158,9 @@ def test_demo_admin_keeps_one_random_password_in_a_private_file(settings, factor
     assert auth.login(email, password).status_code == 302
     with factory() as session:
         assert session.scalar(select(AuditLog.action)) == "login"
+
+
+def test_console_pages_are_not_cached(client):
+    response = client.get("/console/login")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Frame-Options"] == "DENY"
