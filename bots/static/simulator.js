@@ -6,6 +6,7 @@
   const quick = document.getElementById("quick");
   const form = document.getElementById("form");
   const input = document.getElementById("text");
+  const api = document.querySelector("main").dataset.api;  // /simulator/api/messages
   let user = localStorage.getItem("tsunagu-user");
   if (!user) {
     user = "web-" + (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
@@ -55,7 +56,7 @@
     add("me", echo);
     quick.innerHTML = "";
     try {
-      const res = await fetch("api/messages", {
+      const res = await fetch(api, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(Object.assign({ user: user }, payload)),
@@ -70,7 +71,7 @@
 
   async function poll() {
     try {
-      const res = await fetch("api/messages?user=" + encodeURIComponent(user) + "&after=" + lastId);
+      const res = await fetch(api + "?user=" + encodeURIComponent(user) + "&after=" + lastId);
       if (res.ok) showReplies((await res.json()).replies || []);
     } catch (e) { /* offline for a moment: try again later */ }
   }

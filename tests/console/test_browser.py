@@ -7,29 +7,19 @@ The app runs under werkzeug's server on 127.0.0.1 with the worker loops, as `tsu
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
+from tests.browser import chromium_page, live_server, needs_chromium
 from tests.console.conftest import PASSWORD, wait_for
 from tests.fakes.line_api import FakeLine, payload, signed, text_event, user_id
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 LINE_SECRET = "console-browser-line-secret-0123"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -49,34 +39,14 @@ def server(fake_line, monkeypatch, request) -> Iterator[str]:  # type: ignore[no
     monkeypatch.setenv("LINE_CHANNEL_SECRET", LINE_SECRET)
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "console-browser-token")
     monkeypatch.setenv("LINE_API_BASE_URL", fake_line.url)
-    settings = request.getfixturevalue("settings")
-    from tsunagu import db, workers
-    from tsunagu.web import create_app
-
-    app = create_app(settings)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    stop = threading.Event()
-    loops = workers.start(db.session_factory(settings.sqlalchemy_url), settings, stop)
-    yield f"http://127.0.0.1:{http.server_port}"
-    stop.set()
-    workers.wake()
-    for loop in loops:
-        loop.join(timeout=5)
-    http.shutdown()
+    with live_server(request.getfixturevalue("settings")) as url:
+        yield url
 
 
 @pytest.fixture
 def browser_page() -> Iterator:  # type: ignore[type-arg]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="ja-JP", viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
+    with chromium_page(viewport={"width": 1280, "height": 900}) as page:
         yield page
-        browser.close()
 
 
 def _line_message(base: str, user: str, text: str) -> None:
