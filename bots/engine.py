@@ -34,11 +34,7 @@ MEDIA_LABELS = {"sticker": "スタンプ", "image": "画像", "video": "動画",
 @functools.cache
 def _load_flows() -> None:
     for name in flows.MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        importlib.import_module(name)
 
 
 @functools.cache

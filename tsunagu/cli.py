@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-# (module, attribute) of click commands/groups added to `tsunagu`. A new feature adds a line.
+# (module, attribute) of the click commands added to `tsunagu`. A new feature adds a line.
 _COMMANDS = [
     ("tsunagu.commands", "serve"),
     ("tsunagu.commands", "worker"),
@@ -26,13 +26,7 @@ def cli() -> None:
 
 def _register() -> None:
     for module_name, attr in _COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:  # that feature is not built yet
-                continue
-            raise
-        cli.add_command(getattr(module, attr))
+        cli.add_command(getattr(importlib.import_module(module_name), attr))
 
 
 _register()

@@ -70,16 +70,14 @@ def serve(host: str, port: int, no_worker: bool, threads: int) -> None:
 
 def _print_demo(settings: Settings, host: str, port: int) -> None:
     base = f"http://{host}:{port}"
-    lines = ["", "=" * 60, " つなぐ Tsunagu demo", f"  web chat : {base}/simulator"]
-    try:
-        from console.demo import ensure_demo_admin
+    from console.demo import ensure_demo_admin
 
-        email, password = ensure_demo_admin(db.session_factory(settings.sqlalchemy_url))
-        lines += [f"  console  : {base}/console/",
-                  f"  login    : {email} / {password}  (demo only)"]
-    except ModuleNotFoundError:
-        pass
-    lines += [f"  municipality: {settings.municipality}", "=" * 60, ""]
+    email, password = ensure_demo_admin(db.session_factory(settings.sqlalchemy_url))
+    lines = ["", "=" * 60, " つなぐ Tsunagu demo",
+             f"  web chat : {base}/simulator",
+             f"  console  : {base}/console/",
+             f"  login    : {email} / {password}  (demo only)",
+             f"  municipality: {settings.municipality}", "=" * 60, ""]
     click.echo("\n".join(lines))
 
 

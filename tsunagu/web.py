@@ -12,7 +12,8 @@ from flask import Flask, jsonify
 from tsunagu import db
 from tsunagu.config import Settings, get_settings
 
-# (module, blueprint attribute). A new channel or feature adds a line.
+# (module, blueprint attribute). A new channel or feature adds a line; the module may
+# also define init_app(app).
 BLUEPRINTS = [
     ("bots.simulator", "bp"),
     ("bots.line", "bp"),
@@ -39,12 +40,7 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["tsunagu.db"] = db.session_factory(settings.sqlalchemy_url)
 
     for module_name, attr in BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:  # that feature is not built yet
-                continue
-            raise
+        module = importlib.import_module(module_name)
         init = getattr(module, "init_app", None)
         if init is not None:
             init(app)
