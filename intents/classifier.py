@@ -112,7 +112,11 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     sent = toks.sentences
 
     live = [m for m in cat if not idioms or not _blocked(m, m.label, idioms, sent)]
-    neg_matches = [m for m in live if m.pattern.has_neg] + [m for m in crisis if m.pattern.has_neg]
+    # A negation inside a row is that row's own only when the row counts (a 緊急@認知症 row
+    # without dementia in the message must not take 手はあげられていません's ない).
+    ctx = {m.label for m in crisis if m.pattern.is_context} if crisis else ()
+    neg_matches = [m for m in live if m.pattern.has_neg] + [
+        m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
     consumed = {j for m in neg_matches for j in range(m.start, m.end)
                 if toks.keys[j] == Tokens.NEG}
     kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
@@ -122,6 +126,12 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     kept = [m if not m.pattern.need else Match(_relabel(m.pattern), m.start, m.end)
             for m in kept
             if not m.pattern.is_context and (not m.pattern.need or m.pattern.need in contexts)]
+    signals = _signals(crisis, roles, toks, sent) if crisis else []
+    # A clear act of violence with a relative or the writer as victim is DV・虐待 as well.
+    if signals:
+        kept += [Match(_DV_SIGNAL, m.start, m.end) for m in signals
+                 if m.pattern is _VIOLENCE and not _negated(m, toks, consumed)
+                 and not (idioms and _blocked(m, "DV・虐待", idioms, sent))]
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     for m in kept:
@@ -136,7 +146,7 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
             _add(evidence, m.label, toks.surface(m.start, m.end))
     scores = {c: round(scores[c], 2) for c in categories}
 
-    crisis_hits = [m for m in _crisis(crisis, idioms, sent, toks)
+    crisis_hits = [m for m in _crisis(crisis + signals, idioms, sent, toks)
                    if m.pattern.has_neg or not _negated(m, toks, consumed)]
     if "錠" in toks.keys:
         crisis_hits += _many_pills(toks)
@@ -212,6 +222,98 @@ def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
             continue
         hits.append(m)
     return hits
+
+
+# ------------------------------------------------------------------ crisis signals
+# crisis.tsv rows @死 (a death / disappearing / self-harm lemma) and @暴 (an act of violence)
+# are signals, not flags: they raise 緊急 only combined with a second signal near them, so a
+# new wording of "I want to die" or "he hits me again" is caught without a row of its own.
+# Weight 1 on @死: any wish/intent/"better off"; weight 0.5: only a plain wish or intent.
+_WISH = frozenset({"たい", "積もり", "つもり", "覚悟", "しか", "予定", "準備", "決める", "決心",
+                   "方法", "場所", "いっそ", "思い切る", "考える", "かな", "かしら"})
+_STRONG_WISH = frozenset({"たい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
+_BETTER_OFF = frozenset({"楽", "良い", "まし", "幸せ", "すっきり"})
+_IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と"})
+_BEFORE = frozenset({"いっそ", "もう", "早く", "いつ", "今から", "今夜", "今日"})
+# violence: ongoing, present or about to happen, or with a victim
+_ONGOING = frozenset({"今", "今日", "今夜", "今朝", "さっき", "又", "また", "毎日", "毎晩", "いつも",
+                      "最近", "昨日", "昨夜", "何度", "ずっと", "怖い", "助ける", "逃げる", "帰る",
+                      "見つかる", "隠れる", "閉じこもる", "震える", "痛い", "怪我", "血", "あざ",
+                      "アザ", "腫れる", "毎回", "たび", "度"})
+_VICTIM = frozenset({"れる", "られる", "受ける", "私", "僕", "俺", "自分", "あたし", "うち"})
+_SIGNAL_REACH = 6
+
+
+# (the たい element marks the writer's own wish for the speaker rules)
+_IDEATION = Pattern(-2, "crisis", CRISIS, 1.0, "intents/classifier.py",
+                    "<death/self-harm word> + <wish, intent, better off>", (("たい", None, False),))
+_VIOLENCE = Pattern(-2, "crisis", CRISIS, 1.0, "intents/classifier.py",
+                    "<violence> + <now, again, a victim, a relative>", (("暴", None, False),))
+_DV_SIGNAL = Pattern(-3, "", "DV・虐待", 1.0, "intents/classifier.py",
+                     "<violence> + <now, again, a victim, a relative>", ())
+
+
+def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
+             sent: list[int]) -> list[Match]:
+    """@死 + a wish or intent within a few words of the same sentence (死んだほうがまし,
+    消えればいい, 逝こうかな, いっそ飛び降りる); @暴 + a victim, a relative, or a present/ongoing
+    word in its sentence (夫にまた叩かれた, 父が包丁を持っている, 殴ってくる)."""
+    keys, alts, cls = toks.keys, toks.alts, toks.cls
+    n = len(keys)
+    out: list[Match] = []
+    kin_sents = None
+    for m in crisis:
+        label = m.pattern.label
+        if label == "@死":
+            strong_only = m.pattern.weight < 1
+            hi = min(n, m.end + _SIGNAL_REACH)
+            end = 0
+            seen_if = False
+            for j in range(m.start, hi):
+                k = keys[j]
+                if cls[j] == BREAK:
+                    break
+                a = alts[j]
+                if a is not None and k == a + "う" or k in _STRONG_WISH:  # volitional 死のう
+                    end = j + 1
+                    break
+                if strong_only:
+                    continue
+                if k in _WISH:
+                    end = j + 1
+                    break
+                if k in _IF:
+                    seen_if = True
+                elif seen_if and k in _BETTER_OFF:
+                    end = j + 1
+                    break
+            if not end and not strong_only and m.start and keys[m.start - 1] in _BEFORE \
+                    and cls[m.start - 1] != BREAK:
+                end = m.end
+            if end:
+                out.append(Match(_IDEATION, m.start, max(end, m.end)))
+        elif label == "@暴":
+            s = sent[m.start]
+            hi = min(n, m.end + 4)
+            ok = any(keys[j] in _VICTIM or keys[j] == "居る" and keys[j - 1] == "て"
+                     for j in range(m.end, hi) if sent[j] == s)
+            if not ok and m.pattern.weight < 1:  # 暴れる: only going on now (暴れている, 今)
+                ok = any(keys[j] in _NOW for j in range(max(0, m.start - 8), hi) if sent[j] == s)
+            elif not ok:
+                lo = m.start
+                while lo > 0 and sent[lo - 1] == s:
+                    lo -= 1
+                hi = m.end
+                while hi < n and sent[hi] == s:
+                    hi += 1
+                ok = any(keys[j] in _ONGOING or keys[j] in _VICTIM for j in range(lo, hi))
+            if not ok and m.pattern.weight >= 1:
+                if kin_sents is None:
+                    kin_sents = {sent[r.start] for r in roles if r.label == "家族"}
+                ok = s in kin_sents
+            if ok:
+                out.append(Match(_VIOLENCE, m.start, m.end))
+    return out
 
 
 _PILLS = Pattern(-1, "crisis", CRISIS, 1.0, "intents/classifier.py", "<10 or more>錠",

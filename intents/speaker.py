@@ -74,16 +74,81 @@ def _their_situation(toks: Tokens, m: Match, sent: list[int]) -> bool:
     j = m.end
     if j < n and keys[j] in ("も", "と"):
         return False
+    # 知り合いが一人もいません, 友達がほしい: company the writer lacks
+    if any(keys[t] in ("ない", "欲しい", "ほしい") for t in range(j, min(n, j + 5))):
+        return False
     steps = 0
     while j < n and steps < 4 and (keys[j] == "の" or cls[j] == NOUN):
-        if keys[j] in ("家", "宅", "所"):
-            return False
+        if keys[j] in ("家", "宅", "所") and j + 1 < n and keys[j + 1] in ("に", "で", "へ"):
+            return False  # 友達の家に泊まる: a place the writer stays, not 隣の家、ゴミだらけ
         j += 1
         steps += 1
+    s = sent[m.start]
+    if any(keys[t] == "呉れる" or keys[t] == "くれる" for t in range(j, min(n, j + 12))
+           if sent[t] == s):
+        return False
     if j < n and keys[j] in ("に", "から") and steps:
         s = sent[m.start]
         return not any(keys[t] in ("れる", "られる") and sent[t] == s for t in range(j, n))
     return True
+
+
+# Categories that describe the writer's own household or relations even when a relative is
+# named (夫の給料だけでは赤字, 嫁と姑の関係, 娘は東京で寂しい): the relative is not "the one
+# with the problem" through them.
+_HOUSEHOLD = frozenset({"生活費", "住まい", "税金・公共料金", "食べ物", "孤立・人間関係", "その他",
+                        "仕事"})
+_CHILDREN = frozenset({"息子", "娘", "長男", "次男", "長女", "次女", "子", "子供", "子ども", "孫",
+                       "うち"})
+_TOPIC_AFTER = frozenset({"が", "は", "も", "って", "ったら", "、", ",", "，"})
+_SELF_WORDS = frozenset({"私", "自分", "僕", "俺", "あたし", "わし", "わたし", "うち", "わたくし"})
+_GONE = frozenset({"亡くなる", "無くなる", "死ぬ", "他界", "逝去"})
+# after a relative: company, a place or the one acting on the writer (母と二人, 夫に言われる)
+_NOT_SUBJECT = frozenset({"と", "に", "から", "より", "を", "で", "へ", "や", "とか", "など"})
+# the writer's own household: money, home and relations with them are the writer's own
+_SAME_HOUSEHOLD = frozenset({"夫", "主人", "旦那", "妻", "嫁", "家内", "パートナー", "彼氏", "彼女",
+                             "息子", "娘", "子", "子供", "子ども", "長男", "長女", "次男", "次女",
+                             "家族", "うち"})
+_NOT_ABOUT = frozenset({"前", "ため", "為", "分", "代わり", "手前", "声"})
+_PARTNERS = frozenset({"夫", "主人", "旦那", "妻", "嫁", "家内", "パートナー", "彼氏", "彼女", "元夫",
+                       "元妻", "元彼", "配偶者"})
+_ABOUT = frozenset({"電話", "連絡", "相談", "聞く", "ライン", "LINE", "メール"})
+
+
+def _kin_subjects(toks: Tokens, kin: list[Match]) -> list[tuple[int, Match]]:
+    """Relatives the message is about: 息子が / 母は / うちのじいちゃん、 / 娘のことで /
+    娘から電話があって. Not a relative who is absent (頼れる家族もいない) or deceased
+    (父が亡くなって, 亡くなった父), nor one only named as company (嫁と姑, 母と二人)."""
+    keys, n = toks.keys, len(toks.keys)
+    out = []
+    for k in kin:
+        after = keys[k.end] if k.end < n else ""
+        nxt = keys[k.end + 1] if k.end + 1 < n else ""
+        if k.start and keys[k.start - 1] in _GONE or nxt in _GONE or after in _GONE:
+            continue
+        if any(keys[j] == "ない" for j in range(k.end, min(n, k.end + 4))) and \
+                any(keys[j] == "居る" for j in range(k.end, min(n, k.end + 3))):
+            continue
+        if after == "に":  # 息子に障害がある (not 夫に殴られる, 母に言われる)
+            s = toks.sentences[k.start]
+            if any(keys[j] in ("れる", "られる", "言う", "相談") for j in range(k.end, n)
+                   if toks.sentences[j] == s):
+                continue
+        elif after in _NOT_SUBJECT and not (after == "から" and nxt in _ABOUT):
+            continue
+        if after == "の" and nxt in _NOT_ABOUT:  # 子どもの前でも怒鳴る
+            continue
+        out.append((k.start, k))
+    return out
+
+
+_SAY = frozenset({"言う", "口", "話す", "書く", "呟く", "漏らす", "叫ぶ", "」"})
+
+
+def _reported(toks: Tokens, m: Match) -> bool:
+    """「いなくなりたい」と口にしていました: someone else's words, quoted."""
+    keys = toks.keys
+    return any(keys[j] in _SAY for j in range(m.end, min(len(keys), m.end + 3)))
 
 
 def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
@@ -92,51 +157,83 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
     if intro:
         return intro
     score: dict[str, float] = {}
+    strong_community = False
     for m in roles:
-        if m.label == "地域" and m.pattern.weight >= 1 and len(m.pattern.elements) <= 2 \
+        if m.label == "地域" and m.pattern.weight < 2 and len(m.pattern.elements) <= 3 \
                 and not _their_situation(toks, m, sent):
             continue
+        if m.label == "地域" and m.pattern.weight >= 2:
+            strong_community = True
         score[m.label] = score.get(m.label, 0.0) + m.pattern.weight
     if score.get("関係機関", 0.0) >= 1.0:
         return "関係機関"
+    cats = set(categories)
     if score.get("地域", 0.0) >= 1.0:
-        # A neighbour dispute of one's own is 本人.
-        if score.get("本人", 0.0) >= 1.0 and set(categories) <= {"孤立・人間関係"}:
-            return "本人"
-        return "地域"
+        # A role (民生委員, 店員, 見守り活動) reports on someone else; a neighbour or friend merely
+        # named in one's own neighbour trouble, loneliness or caring is the writer's own.
+        own = "ケアラー" in cats or (
+            score.get("本人", 0.0) >= 1.0 and cats <= {"孤立・人間関係", "その他"})
+        if strong_community or not own:
+            return "地域"
     kin = [m for m in roles if m.label == "家族"]
     if not kin:
         return "本人"
-    if "ケアラー" in categories:
+    if not cats and not crisis:  # no concern: 本人 unless a role is given (taxonomy)
         return "本人"
-    if any(m.label == "緊急" and _first_person_ideation(m) for m in crisis):
+    if "ケアラー" in cats:
         return "本人"
-    cats = set(categories)
-    if not cats:  # 夫から言われる: the relative only acts on the writer
-        subject = any(toks.keys[k.end] not in _AGENT_PARTICLES for k in kin if k.end < len(toks))
-        return "家族" if subject and score.get("家族", 0.0) >= 1.0 else "本人"
-    if cats <= _SELF_CATEGORIES:
+    if any(m.label == "緊急" and _first_person_ideation(m) and not _reported(toks, m)
+           for m in crisis):
         return "本人"
-    # Is a relative the subject of a problem in the same sentence?
+    subjects = _kin_subjects(toks, kin)
     keys = toks.keys
-    for k in kin:
-        after = keys[k.end] if k.end < len(keys) else ""
-        if after in _AGENT_PARTICLES:
+    selves = [m.start for m in roles if m.label == "本人" and keys[m.start] in _SELF_WORDS
+              and (keys[m.end - 1] in ("が", "は", "も")
+                   or m.end < len(keys) and keys[m.end] in ("が", "は", "も"))]
+    if "DV・虐待" in cats:  # a violent partner is not "the one with the problem"
+        subjects = [(p, k) for p, k in subjects if keys[k.start] not in _PARTNERS
+                    and toks.surface(k.start, k.end) not in _PARTNERS]
+    if not cats:  # a crisis about someone: 息子が帰ってこない
+        return "家族" if subjects else "本人"
+    person = cats - _SELF_CATEGORIES - _HOUSEHOLD
+    for m in kept:
+        if m.label in _SELF_CATEGORIES or m.label not in cats:
             continue
-        for m in kept:
-            if m.label in _SELF_CATEGORIES or m.label not in cats:
-                continue
-            if m.label in _AGENT_CATEGORIES and not _passive(toks, m):
-                continue
-            if sent[m.start] == sent[k.start] and -2 <= m.start - k.end <= _SUBJECT_REACH:
+        # 認知症の父が / 障害のある兄: the problem named right before the relative
+        for k in kin:
+            if 0 <= k.start - m.end <= 3 and keys[k.start - 1] in ("の", "ある", "有る") \
+                    and m.label not in _HOUSEHOLD:
                 return "家族"
-            # 認知症の父が / 障害のある兄: the problem named right before the relative
-            if 0 <= k.start - m.end <= 3 and keys[k.start - 1] in ("の", "ある", "有る"):
+        if m.label not in person:
+            # a parent's unpaid bill, a mother's ゴミ屋敷, a father's loneliness: a relative
+            # outside the writer's household, right before it in the same sentence
+            for pos, k in subjects:
+                if sent[pos] == sent[m.start] and 0 <= m.start - k.end <= _SUBJECT_REACH \
+                        and (keys[k.start] not in _SAME_HOUSEHOLD
+                             and toks.surface(k.start, k.end) not in _SAME_HOUSEHOLD
+                             or m.label == "仕事" and m.start - k.end <= 6
+                             and keys[k.start] not in _PARTNERS):
+                    return "家族"  # 息子が仕事を辞めて (but not 夫の給料だけでは)
+            continue
+        # the nearest subject before the problem: a relative (家族) or the writer (本人)
+        best, who = -1, None
+        for pos, k in subjects:
+            if pos < m.start and pos > best or m.start <= pos < m.end:
+                best, who = pos, k
+        for pos in selves:
+            if best < pos < m.start:
+                best, who = pos, None
+        if who is None:
+            # a problem named right before the relative (病気の母)
+            continue
+        if m.label in _AGENT_CATEGORIES:
+            # the relative harms: the writer is the victim (本人), unless the relative is the
+            # victim (娘が殴られて) or a child of the writer is the one acting (息子が暴れる)
+            if _passive(toks, m) or keys[who.start] in _CHILDREN or \
+                    toks.surface(who.start, who.end) in _CHILDREN:
                 return "家族"
-            if m.start <= k.start < m.end:
-                return "家族"
-    # The relative is named but every problem is the writer's own (household money, a
-    # violent husband, ...).
+            continue
+        return "家族"
     return "本人"
 
 
