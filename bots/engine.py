@@ -106,6 +106,17 @@ def current_conversation(session: Session, resident: Resident) -> Conversation:
     return conversation
 
 
+def bot_answers(session: Session, resident_id: int | None) -> bool:
+    """False while a consultant holds the conversation (the bot is silent then)."""
+    if resident_id is None:
+        return False
+    status = session.scalar(
+        select(Conversation.status)
+        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
+        .order_by(Conversation.id.desc()).limit(1))
+    return status != "staff"
+
+
 def _record_inbound(turn: Turn) -> None:
     event = turn.event
     if event.kind == "text":

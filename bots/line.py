@@ -20,10 +20,9 @@ import logging
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import select
 
+from bots.engine import bot_answers
 from tsunagu import pipeline, workers
-from tsunagu.models import Conversation
 from tsunagu.web import session_factory
 
 log = logging.getLogger(__name__)
@@ -153,14 +152,3 @@ def webhook():  # type: ignore[no-untyped-def]
             line_send.show_loading_soon(settings, chat_id)
     log.info("LINE webhook: %d events, %d new", len(incomings), stored)
     return jsonify({}), 200
-
-
-def bot_answers(session, resident_id: int | None) -> bool:  # type: ignore[no-untyped-def]
-    """False while a consultant holds the conversation (the bot is silent then)."""
-    if resident_id is None:
-        return False
-    status = session.scalar(
-        select(Conversation.status)
-        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
-        .order_by(Conversation.id.desc()).limit(1))
-    return status != "staff"

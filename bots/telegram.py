@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, jsonify, request
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
-from bots.line import bot_answers
+from bots.engine import bot_answers
 from tsunagu import pipeline, workers
 from tsunagu.web import session_factory
 
