@@ -229,10 +229,11 @@ def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
 # are signals, not flags: they raise 緊急 only combined with a second signal near them, so a
 # new wording of "I want to die" or "he hits me again" is caught without a row of its own.
 # Weight 1 on @死: any wish/intent/"better off"; weight 0.5: only a plain wish or intent.
-_WISH = frozenset({"たい", "積もり", "つもり", "覚悟", "しか", "予定", "準備", "決める", "決心",
+_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "予定", "準備", "決める", "決心",
                    "方法", "場所", "いっそ", "思い切る", "考える", "かな", "かしら"})
-_STRONG_WISH = frozenset({"たい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
-_BETTER_OFF = frozenset({"楽", "良い", "まし", "幸せ", "すっきり"})
+_STRONG_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
+_BETTER_OFF = frozenset({"楽", "良い", "まし", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
+                         "解決", "済む", "喜ぶ"})
 _IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と"})
 _BEFORE = frozenset({"いっそ", "もう", "早く", "いつ", "今から", "今夜", "今日"})
 # violence: ongoing, present or about to happen, or with a victim
@@ -295,8 +296,8 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
         elif label == "@暴":
             s = sent[m.start]
             hi = min(n, m.end + 4)
-            ok = any(keys[j] in _VICTIM or keys[j] == "居る" and keys[j - 1] == "て"
-                     for j in range(m.end, hi) if sent[j] == s)
+            ok = any(keys[j] in _VICTIM or keys[j] == "居る" and (keys[j - 1] == "て" or j == m.end)
+                     for j in range(m.end, hi) if sent[j] == s)  # 暴れている, 暴れとる
             if not ok and m.pattern.weight < 1:  # 暴れる: only going on now (暴れている, 今)
                 ok = any(keys[j] in _NOW for j in range(max(0, m.start - 8), hi) if sent[j] == s)
             elif not ok:
