@@ -39,7 +39,7 @@ RESTARTED = "はい、最初からお聞きします。\n" + ASK_CONCERN
 OTHER_CONCERN = "ほかにもお困りのことがあれば、そのまま書いてください。"
 
 
-def main_menu(turn: "Turn") -> list[QuickReply]:
+def main_menu(turn: Turn) -> list[QuickReply]:
     buttons = [STAFF]
     if "ひきこもり" in (turn.conversation.categories or []):
         buttons.append(BOOK)
@@ -47,7 +47,7 @@ def main_menu(turn: "Turn") -> list[QuickReply]:
     return buttons
 
 
-def crisis_lines(turn: "Turn") -> list[routing.EmergencyContact]:
+def crisis_lines(turn: Turn) -> list[routing.EmergencyContact]:
     """The national emergency and 24-hour lines from the municipality directory."""
     probe = intents.Analysis(categories=[], crisis=True, speaker="本人")
     return routing.route(probe, turn.directory, turn.now).emergency_contacts
@@ -57,7 +57,7 @@ def crisis_lines(turn: "Turn") -> list[routing.EmergencyContact]:
 WELCOME_LINE_IDS = ("yorisoi", "inochi-navi", "inochi-free")
 
 
-def welcome_lines(turn: "Turn") -> list[routing.EmergencyContact]:
+def welcome_lines(turn: Turn) -> list[routing.EmergencyContact]:
     national = {c.id: c for c in getattr(turn.directory, "national", [])}
     chosen = [national[i] for i in WELCOME_LINE_IDS if i in national]
     return chosen or [c for c in crisis_lines(turn) if c.phone not in ("110", "119")]
@@ -67,7 +67,7 @@ def format_lines(contacts: list[routing.EmergencyContact], limit: int = 6) -> st
     return "\n".join(f"・{c.name} {c.phone}（{c.hours}）" for c in contacts[:limit])
 
 
-def welcome(turn: "Turn") -> None:
+def welcome(turn: Turn) -> None:
     name = turn.directory.name
     turn.say(
         f"こんにちは。{name}の「つなぐ相談チャット」です。\n"

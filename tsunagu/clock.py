@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -14,7 +14,7 @@ def now() -> datetime:
     """Timezone-aware UTC now (moved by `set_now`/`advance` in tests)."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def now_jst() -> datetime:
@@ -24,7 +24,7 @@ def now_jst() -> datetime:
 def set_now(moment: datetime | None) -> None:
     """Freeze the clock at `moment` (None unfreezes)."""
     global _frozen
-    _frozen = moment.astimezone(timezone.utc) if moment else None
+    _frozen = moment.astimezone(UTC) if moment else None
 
 
 def advance(delta: timedelta) -> None:

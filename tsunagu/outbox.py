@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +32,7 @@ class Reply:
 def do_enqueue(
     session: Session,
     resident: Resident,
-    conversation: Optional[Conversation],
+    conversation: Conversation | None,
     reply: Reply,
     *,
     source: str = "bot",

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 @command("相談員と話したい", "相談員", "人と話したい", "担当者と話したい", postback="cmd:staff")
-def ask_for_staff(turn: "Turn") -> None:
+def ask_for_staff(turn: Turn) -> None:
     conversation = turn.conversation
     conversation.wants_human = True
     conversation.wants_human_at = conversation.wants_human_at or turn.now

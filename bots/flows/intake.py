@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SMALL_TALK_MAX = 20  # a short message with no concern is a greeting or a test
 
 
-def on_text(turn: "Turn") -> None:
+def on_text(turn: Turn) -> None:
     analysis = turn.analysis()
     if analysis is None or (not analysis.categories and len(turn.text) <= SMALL_TALK_MAX):
         turn.say(texts.ASK_CONCERN)
@@ -28,7 +28,7 @@ def on_text(turn: "Turn") -> None:
     answer_concern(turn, analysis)  # no category on a longer message: the general window
 
 
-def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
+def answer_concern(turn: Turn, analysis: intents.Analysis) -> None:
     conversation = turn.conversation
     district = analysis.district or conversation.district
     if district and district != analysis.district:
@@ -51,14 +51,14 @@ def answer_concern(turn: "Turn", analysis: intents.Analysis) -> None:
              texts.main_menu(turn))
 
 
-def observe(turn: "Turn") -> None:
+def observe(turn: Turn) -> None:
     """Read a message without answering it (a consultant holds the conversation)."""
     analysis = turn.analysis()
     if analysis is not None and (analysis.categories or analysis.crisis):
         _remember(turn, analysis, routing.route(analysis, turn.directory, turn.now))
 
 
-def _remember(turn: "Turn", analysis: intents.Analysis, result: routing.Routing) -> None:
+def _remember(turn: Turn, analysis: intents.Analysis, result: routing.Routing) -> None:
     conversation = turn.conversation
     for key in analysis.categories:
         if key not in conversation.categories:
@@ -99,7 +99,7 @@ def _referrals(result: routing.Routing, limit: int = 3) -> str:
     return "\n".join(lines)
 
 
-def _crisis_reply(turn: "Turn", result: routing.Routing) -> None:
+def _crisis_reply(turn: Turn, result: routing.Routing) -> None:
     turn.reset()
     turn.say(
         "知らせてくださって、ありがとうございます。\n"
@@ -112,7 +112,7 @@ def _crisis_reply(turn: "Turn", result: routing.Routing) -> None:
 
 
 @state("ask_district")
-def on_district_text(turn: "Turn") -> None:
+def on_district_text(turn: Turn) -> None:
     """The resident typed instead of pressing a district button."""
     analysis = turn.analysis()
     pending = intents.Analysis.from_json(turn.state_data.get("analysis", {}))
@@ -125,7 +125,7 @@ def on_district_text(turn: "Turn") -> None:
 
 
 @postback("dist")
-def on_district_button(turn: "Turn") -> None:
+def on_district_button(turn: Turn) -> None:
     if turn.conversation.state != "ask_district":
         turn.say(texts.STALE_BUTTON, texts.main_menu(turn))
         return
@@ -138,7 +138,7 @@ def on_district_button(turn: "Turn") -> None:
         _finish_without_district(turn, pending)
 
 
-def _finish_without_district(turn: "Turn", pending: intents.Analysis) -> None:
+def _finish_without_district(turn: Turn, pending: intents.Analysis) -> None:
     unknown = intents.Analysis(**{**pending.__dict__, "district": routing.UNKNOWN_DISTRICT})
     result = routing.route(unknown, turn.directory, turn.now)
     _remember(turn, pending, result)
@@ -148,19 +148,19 @@ def _finish_without_district(turn: "Turn", pending: intents.Analysis) -> None:
 
 
 @command("最初から", "はじめから", postback="cmd:restart")
-def restart(turn: "Turn") -> None:
+def restart(turn: Turn) -> None:
     turn.reset()
     turn.say(texts.RESTARTED)
 
 
 @command("ほかの相談", postback="cmd:other")
-def other(turn: "Turn") -> None:
+def other(turn: Turn) -> None:
     turn.reset()
     turn.say(texts.OTHER_CONCERN)
 
 
 @command("窓口の連絡先", "連絡先", postback="cmd:contacts")
-def contacts(turn: "Turn") -> None:
+def contacts(turn: Turn) -> None:
     saved = turn.conversation.analysis
     analysis = (intents.Analysis.from_json(saved) if saved
                 else intents.Analysis(categories=[], crisis=False, speaker="本人"))

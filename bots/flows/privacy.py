@@ -17,7 +17,7 @@ NO = QuickReply("やめる", "del:no")
 
 
 @command("データを削除", "データ削除", "記録を削除", postback="cmd:delete")
-def ask_delete(turn: "Turn") -> None:
+def ask_delete(turn: Turn) -> None:
     turn.set_state("confirm_delete")
     turn.say(
         "これまでのやりとりの記録と、あなたを見分けるための情報を削除します。\n"
@@ -28,7 +28,7 @@ def ask_delete(turn: "Turn") -> None:
 
 
 @postback("del")
-def on_answer(turn: "Turn") -> None:
+def on_answer(turn: Turn) -> None:
     if turn.conversation.state != "confirm_delete":
         turn.say(texts.STALE_BUTTON, texts.main_menu(turn))
         return
@@ -40,11 +40,11 @@ def on_answer(turn: "Turn") -> None:
 
 
 @state("confirm_delete")
-def on_text(turn: "Turn") -> None:
+def on_text(turn: Turn) -> None:
     turn.say("削除してよろしいですか。下のボタンで教えてください。", [YES, NO])
 
 
-def _delete(turn: "Turn") -> None:
+def _delete(turn: Turn) -> None:
     # The goodbye is queued first: its row keeps the recipient until it is sent.
     goodbye = do_enqueue(
         turn.session, turn.resident, None,

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "conversation-flow.md"
 
 def _listed(label: str) -> set[str]:
     text = DOC.read_text(encoding="utf-8")
-    match = re.search(rf"^- {label}: (.+?)(?=^- |\Z)", text, re.M | re.S)
+    match = re.search(rf"^- {label}: (.+?)(?=^- |\Z)", text, re.MULTILINE | re.DOTALL)
     assert match, f"{label} list missing from {DOC.name}"
     return {name.strip() for name in match.group(1).replace("\n", " ").split(",")}
 

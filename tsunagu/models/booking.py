@@ -9,7 +9,6 @@ the console still read right if the directory changes later.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -49,7 +48,7 @@ class Booking(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     session_id: Mapped[str] = mapped_column(String(120))
     slot_id: Mapped[str] = mapped_column(ForeignKey("booking_slots.slot_id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -57,12 +56,12 @@ class Booking(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     who: Mapped[str] = mapped_column(String(8))            # self | family | both
-    nickname: Mapped[Optional[str]] = mapped_column(String(40))
+    nickname: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="booked")
-    cancelled_by: Mapped[Optional[str]] = mapped_column(String(16))  # resident|staff|deleted
-    cancelled_at: Mapped[Optional[datetime]]
-    marked_by: Mapped[Optional[int]]                      # staff id (no FK: staff tables migrate apart)
-    marked_at: Mapped[Optional[datetime]]
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # resident|staff|deleted
+    cancelled_at: Mapped[datetime | None]
+    marked_by: Mapped[int | None]                      # staff id (no FK: staff tables migrate apart)
+    marked_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     @property
@@ -90,9 +89,9 @@ class BookingReminder(Base):
     due_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    outbound_id: Mapped[Optional[int]] = mapped_column(
+    outbound_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbound_messages.id", ondelete="SET NULL"))
-    done_at: Mapped[Optional[datetime]]
+    done_at: Mapped[datetime | None]
 
 
 class CalendarFeedToken(Base):

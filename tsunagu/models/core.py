@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -21,15 +21,15 @@ class Resident(Base):
     channel: Mapped[str] = mapped_column(String(16))
     # Keyed hash of channel + platform user id: finds the resident again, reveals nothing.
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
-    platform_id_enc: Mapped[Optional[str]] = mapped_column(Text)
+    platform_id_enc: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(8))  # shown to staff as 相談者 A7K2
     active: Mapped[bool] = mapped_column(default=True)
-    welcomed_at: Mapped[Optional[datetime]]
+    welcomed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
-    last_seen_at: Mapped[Optional[datetime]]
-    deleted_at: Mapped[Optional[datetime]]
+    last_seen_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
-    conversations: WriteOnlyMapped["Conversation"] = relationship(back_populates="resident")
+    conversations: WriteOnlyMapped[Conversation] = relationship(back_populates="resident")
 
     @property
     def display_name(self) -> str:
@@ -55,23 +55,23 @@ class Conversation(Base):
 
     categories: Mapped[list[Any]] = mapped_column(default=list)
     crisis: Mapped[bool] = mapped_column(default=False)
-    speaker: Mapped[Optional[str]] = mapped_column(String(8))
-    district: Mapped[Optional[str]] = mapped_column(String(64))
-    analysis: Mapped[Optional[dict[str, Any]]]  # last Analysis.to_json(), with evidence
-    routing: Mapped[Optional[dict[str, Any]]]   # last Routing.to_json()
+    speaker: Mapped[str | None] = mapped_column(String(8))
+    district: Mapped[str | None] = mapped_column(String(64))
+    analysis: Mapped[dict[str, Any] | None]  # last Analysis.to_json(), with evidence
+    routing: Mapped[dict[str, Any] | None]   # last Routing.to_json()
     wants_human: Mapped[bool] = mapped_column(default=False)
-    wants_human_at: Mapped[Optional[datetime]]
+    wants_human_at: Mapped[datetime | None]
 
-    assigned_agency_id: Mapped[Optional[str]] = mapped_column(String(64))
-    assigned_staff_id: Mapped[Optional[int]]
-    outcome: Mapped[Optional[str]] = mapped_column(String(32))
+    assigned_agency_id: Mapped[str | None] = mapped_column(String(64))
+    assigned_staff_id: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
-    last_resident_at: Mapped[Optional[datetime]]
-    closed_at: Mapped[Optional[datetime]]
+    last_resident_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
 
     resident: Mapped[Resident] = relationship(back_populates="conversations")
-    messages: WriteOnlyMapped["Message"] = relationship(
+    messages: WriteOnlyMapped[Message] = relationship(
         back_populates="conversation", order_by="Message.id"
     )
 
@@ -90,7 +90,7 @@ class Message(Base):
     sender: Mapped[str] = mapped_column(String(16))       # resident | bot | staff
     kind: Mapped[str] = mapped_column(String(16), default="text")  # text, postback, sticker…
     text: Mapped[str] = mapped_column(Text, default="")
-    staff_id: Mapped[Optional[int]]
+    staff_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -113,17 +113,17 @@ class InboundEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     platform_event_id: Mapped[str] = mapped_column(String(128))
-    resident_id: Mapped[Optional[int]] = mapped_column(ForeignKey("residents.id"), index=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # text, postback, follow, unfollow, media, other
-    text: Mapped[Optional[str]] = mapped_column(Text)
-    postback: Mapped[Optional[str]] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    postback: Mapped[str | None] = mapped_column(String(300))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    reply_token: Mapped[Optional[str]] = mapped_column(String(256))
+    reply_token: Mapped[str | None] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|failed
     attempts: Mapped[int] = mapped_column(default=0)
-    error: Mapped[Optional[str]] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=clock.now)
-    processed_at: Mapped[Optional[datetime]]
+    processed_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<InboundEvent {self.id} {self.channel} {self.kind} {self.status}>"
@@ -143,26 +143,26 @@ class OutboundMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
-    conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversations.id"))
-    message_id: Mapped[Optional[int]] = mapped_column(
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
+    message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL")
     )
-    inbound_event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("inbound_events.id"))
+    inbound_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_events.id"))
     channel: Mapped[str] = mapped_column(String(16))
-    recipient_enc: Mapped[Optional[str]] = mapped_column(Text)
+    recipient_enc: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="bot")  # bot | staff | reminder
     text: Mapped[str] = mapped_column(Text)
     quick_replies: Mapped[list[Any]] = mapped_column(default=list)
-    reply_token: Mapped[Optional[str]] = mapped_column(String(256))
+    reply_token: Mapped[str | None] = mapped_column(String(256))
     retry_key: Mapped[str] = mapped_column(String(36))
     # pending → sending (leased) → sent | failed ; cancelled when no longer to be sent
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
-    lease_until: Mapped[Optional[datetime]]
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
-    sent_at: Mapped[Optional[datetime]]
+    sent_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<OutboundMessage {self.id} {self.channel} {self.status}>"

@@ -4,7 +4,7 @@ canned replies, category corrections and つなぐシート (referral sheets).""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,11 +24,11 @@ class Staff(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="consultant")
-    agency_id: Mapped[Optional[str]] = mapped_column(String(64))
+    agency_id: Mapped[str | None] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
-    last_login_at: Mapped[Optional[datetime]]
+    last_login_at: Mapped[datetime | None]
 
     # Flask-Login's user interface.
     is_authenticated = True
@@ -61,8 +61,8 @@ class LoginThrottle(Base):
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[datetime]]
-    last_failure_at: Mapped[Optional[datetime]]
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
 
 
 class AuditLog(Base):
@@ -72,9 +72,9 @@ class AuditLog(Base):
     __table_args__ = (Index("ix_audit_log_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     action: Mapped[str] = mapped_column(String(32))
-    conversation_id: Mapped[Optional[int]] = mapped_column(
+    conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id"), index=True)
     detail: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -116,7 +116,7 @@ class CategoryFeedback(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    original: Mapped[Optional[dict[str, Any]]]
+    original: Mapped[dict[str, Any] | None]
     original_categories: Mapped[list[Any]] = mapped_column(default=list)
     corrected: Mapped[list[Any]] = mapped_column(default=list)
     text: Mapped[str] = mapped_column(Text, default="")
@@ -137,10 +137,10 @@ class ReferralSheet(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     shared_info: Mapped[str] = mapped_column(Text, default="")
     consent: Mapped[str] = mapped_column(String(8), default="")
-    agency_id: Mapped[Optional[str]] = mapped_column(String(64))
+    agency_id: Mapped[str | None] = mapped_column(String(64))
     agency_name: Mapped[str] = mapped_column(String(200), default="")
     agency_contact: Mapped[str] = mapped_column(String(300), default="")
-    updated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     def __repr__(self) -> str:

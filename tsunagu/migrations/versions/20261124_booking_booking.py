@@ -4,10 +4,10 @@ Revision ID: 20261124_booking
 Revises: 20261124_core
 Create Date: 2026-11-24 05:23:57.373743
 """
-from alembic import op
 import sqlalchemy as sa
-import tsunagu.models.base
+from alembic import op
 
+import tsunagu.models.base
 
 revision = '20261124_booking'
 down_revision = '20261124_core'

@@ -4,12 +4,12 @@ Revision ID: 20261124_console
 Revises: 20261124_core
 Create Date: 2026-11-24 05:22:37.895827
 """
-from alembic import op
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
-import tsunagu.models.base
+from alembic import op
 
+import tsunagu.models.base
 
 revision = '20261124_console'
 down_revision = '20261124_core'
@@ -39,7 +39,7 @@ def upgrade() -> None:
     canned = sa.table('canned_replies', sa.column('title', sa.String), sa.column('text', sa.Text),
                       sa.column('position', sa.Integer),
                       sa.column('updated_at', tsunagu.models.base.UTCDateTime(timezone=True)))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     op.bulk_insert(canned, [
         {'title': t, 'text': x, 'position': i, 'updated_at': now}
         for i, (t, x) in enumerate(DEFAULT_CANNED)

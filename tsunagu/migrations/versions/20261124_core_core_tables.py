@@ -4,10 +4,10 @@ Revision ID: 20261124_core
 Revises: 
 Create Date: 2026-11-24 05:17:28.341632
 """
-from alembic import op
 import sqlalchemy as sa
-import tsunagu.models.base
+from alembic import op
 
+import tsunagu.models.base
 
 revision = '20261124_core'
 down_revision = None

@@ -4,9 +4,6 @@ Revision ID: 20261124_merge
 Revises: 20261124_booking, 20261124_console
 Create Date: 2026-11-24 05:42:44.164520
 """
-from alembic import op
-import sqlalchemy as sa
-import tsunagu.models.base
 
 
 revision = '20261124_merge'
