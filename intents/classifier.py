@@ -150,6 +150,15 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
                    if m.pattern.has_neg or not _negated(m, toks, consumed)]
     if "錠" in toks.keys:
         crisis_hits += _many_pills(toks)
+    if crisis_hits:
+        # Ideation, self-harm and overdose are こころ as well; violence, threats and stalking
+        # are DV・虐待 as well (test data README: labelling choices).
+        for extra in {_CRISIS_CATEGORY.get(m.pattern.pid) or _crisis_category(m.pattern)
+                      for m in crisis_hits} - {"", *categories}:
+            categories.append(extra)
+            scores[extra] = 1.0
+            _add(evidence, extra, next(toks.surface(m.start, m.end) for m in crisis_hits
+                                       if _CRISIS_CATEGORY.get(m.pattern.pid) == extra))
     for m in _drop_contained(crisis_hits):
         _add(evidence, CRISIS, toks.surface(m.start, m.end))
 
@@ -248,7 +257,7 @@ _SIGNAL_REACH = 6
 # (the たい element marks the writer's own wish for the speaker rules)
 _IDEATION = Pattern(-2, "crisis", CRISIS, 1.0, "intents/classifier.py",
                     "<death/self-harm word> + <wish, intent, better off>", (("たい", None, False),))
-_VIOLENCE = Pattern(-2, "crisis", CRISIS, 1.0, "intents/classifier.py",
+_VIOLENCE = Pattern(-4, "crisis", CRISIS, 1.0, "intents/classifier.py",
                     "<violence> + <now, again, a victim, a relative>", (("暴", None, False),))
 _DV_SIGNAL = Pattern(-3, "", "DV・虐待", 1.0, "intents/classifier.py",
                      "<violence> + <now, again, a victim, a relative>", ())
@@ -315,6 +324,35 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
             if ok:
                 out.append(Match(_VIOLENCE, m.start, m.end))
     return out
+
+
+# Which category a 緊急 row implies, from its words (worked out once per row).
+_IDEATION_WORDS = frozenset({
+    "死ぬ", "死ぬう", "消える", "自殺", "自死", "希死念慮", "飛び降りる", "飛び下りる", "吊る",
+    "首吊り", "遺書", "練炭", "リストカット", "リスカ", "自傷", "オーバードーズ", "過量服薬",
+    "大量服薬", "睡眠薬", "眠剤", "安定剤", "市販薬", "風邪薬", "錠", "生きる", "此の世", "この世",
+    "ロープ", "紐", "楽", "終わらせる", "逝く", "お迎え", "御迎え", "吸い込む", "飛び込む", "線路",
+    "疲れる", "纏める", "まとめる", "まとめ飲み", "手首", "腕", "追う", "生まれる", "タヒ", "タヒる"})
+_VIOLENCE_WORDS = frozenset({
+    "殴る", "殴られる", "蹴る", "蹴られる", "叩く", "叩かれる", "殺す", "殺される", "暴れる",
+    "絞める", "締める", "暴力", "包丁", "刃物", "ナイフ", "悲鳴", "叫び声", "見つける", "閉じ込める",
+    "監禁", "あざ", "アザ", "痣", "待ち伏せ", "付きまとう", "つきまとう", "締め出す", "泣き叫ぶ",
+    "置き去り", "暴"})
+_CRISIS_CATEGORY: dict[int, str] = {}
+
+
+def _crisis_category(p: Pattern) -> str:
+    keys = {e[0] for e in p.elements} | {e[1] for e in p.elements if e[1]}
+    if p is _IDEATION:
+        cat = "こころ"
+    elif keys & _VIOLENCE_WORDS:
+        cat = "DV・虐待"
+    elif keys & _IDEATION_WORDS:
+        cat = "こころ"
+    else:
+        cat = ""
+    _CRISIS_CATEGORY[p.pid] = cat
+    return cat
 
 
 _PILLS = Pattern(-1, "crisis", CRISIS, 1.0, "intents/classifier.py", "<10 or more>錠",
