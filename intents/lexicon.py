@@ -12,6 +12,7 @@ needs, the labels an idiom silences) is worked out here, once, at load.
 
 from __future__ import annotations
 
+from itertools import compress
 from pathlib import Path
 
 from intents.tokens import BREAK, Tokens
@@ -47,14 +48,10 @@ class Pattern:
 
 
 class Match:
-    __slots__ = ("pattern", "start", "end")
+    __slots__ = ("pattern", "start", "end", "label")
 
     def __init__(self, pattern: Pattern, start: int, end: int) -> None:
-        self.pattern, self.start, self.end = pattern, start, end
-
-    @property
-    def label(self) -> str:
-        return self.pattern.label
+        self.pattern, self.start, self.end, self.label = pattern, start, end, pattern.label
 
 
 class Lexicon:
@@ -124,21 +121,23 @@ class Lexicon:
             self.index[key] = out
 
     def find(self, toks: Tokens) -> list[Match]:
-        """Every place a pattern matches; first-word index, then a short forward walk."""
+        """Every place a pattern matches; first-word index, then a short forward walk. Rows
+        needing a word the message lacks are dropped in bulk (set tests in C) before the walk."""
         keys, alts, cls = toks.keys, toks.alts, toks.cls
         n = len(keys)
         out: list[Match] = []
         present = set(keys)
         present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
-        for i, cands in enumerate(toks.rows):
+        has = present.issuperset
+        i = -1
+        for cands in toks.rows:
+            i += 1
             if cands is None:
                 continue
-            for pat in cands:
+            for pat in compress(cands[0], map(has, cands[1])):
                 rest = pat.rest
                 if not rest:
                     out.append(Match(pat, i, i + 1))
-                    continue
-                if not pat.req <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
