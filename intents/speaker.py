@@ -208,6 +208,8 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
             # a parent's unpaid bill, a mother's ゴミ屋敷, a father's loneliness: a relative
             # outside the writer's household, right before it in the same sentence
             for pos, k in subjects:
+                if m.label == "孤立・人間関係" and keys[k.end] not in ("が", "は", "も"):
+                    continue  # 姑の関係, 母との仲: the writer's own relations
                 if sent[pos] == sent[m.start] and 0 <= m.start - k.end <= _SUBJECT_REACH \
                         and (keys[k.start] not in _SAME_HOUSEHOLD
                              and toks.surface(k.start, k.end) not in _SAME_HOUSEHOLD
