@@ -26,7 +26,7 @@ def server(settings) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def test_resident_chats_and_presses_a_quick_reply(server):
     with chromium_page(viewport={"width": 390, "height": 844}) as page:
         page.goto(f"{server}/simulator")
-        page.fill("#text", "息子が高校を辞めてから3年、ずっと部屋にこもっています")
+        page.fill("#text", "息子が10年ひきこもっていて心配です")
         page.press("#text", "Enter")
         page.wait_for_selector(".quick button")
         bubbles = page.locator(".them .bubble").all_inner_texts()
