@@ -93,17 +93,7 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
 
 
 def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
-    engine = get_engine()
-    toks, matches = engine.analyse(text)
-
-    cat: list[Match] = []
-    crisis: list[Match] = []
-    idioms: list[Match] = []
-    roles: list[Match] = []
-    ages: list[Match] = []
-    bucket = {"": cat, "crisis": crisis, "idiom": idioms, "speaker": roles, "age": ages}
-    for m in matches:
-        bucket[m.pattern.kind].append(m)
+    toks, (cat, crisis, idioms, roles, ages) = get_engine().analyse_by_kind(text)
     if not cat and not crisis and not roles and not ages:
         return Analysis(categories=[], crisis=False, speaker=self_introduction(toks) or "本人",
                         scores={}, evidence={},
@@ -111,15 +101,19 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
                         district=_district(text, districts) if districts else None)
     sent = toks.sentences
 
-    live = [m for m in cat if not idioms or not _blocked(m, m.label, idioms, sent)]
-    # A negation inside a row is that row's own only when the row counts (a 緊急@認知症 row
-    # without dementia in the message must not take 手はあげられていません's ない).
-    ctx = {m.label for m in crisis if m.pattern.is_context} if crisis else ()
-    neg_matches = [m for m in live if m.pattern.has_neg] + [
-        m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
-    consumed = {j for m in neg_matches for j in range(m.start, m.end)
-                if toks.keys[j] == Tokens.NEG}
-    kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
+    live = [m for m in cat if not _blocked(m, m.label, idioms, sent)] if idioms else cat
+    if Tokens.NEG in toks.keys:
+        # A negation inside a row is that row's own only when the row counts (a 緊急@認知症 row
+        # without dementia in the message must not take 手はあげられていません's ない).
+        ctx = {m.label for m in crisis if m.pattern.is_context} if crisis else ()
+        neg_matches = [m for m in live if m.pattern.has_neg] + [
+            m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
+        consumed = {j for m in neg_matches for j in range(m.start, m.end)
+                    if toks.keys[j] == Tokens.NEG}
+        kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
+    else:  # no negation anywhere in the message: nothing is negated
+        consumed = None
+        kept = live
     kept = _drop_contained(kept)
     # Rows "X@Y" count for X only when a context row "@Y" matched too (ケアラー@介護).
     contexts = {m.label for m in kept if m.pattern.is_context}
@@ -130,7 +124,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     # A clear act of violence with a relative or the writer as victim is DV・虐待 as well.
     if signals:
         kept += [Match(_DV_SIGNAL, m.start, m.end) for m in signals
-                 if m.pattern is _VIOLENCE and not _negated(m, toks, consumed)
+                 if m.pattern is _VIOLENCE
+                 and (consumed is None or not _negated(m, toks, consumed))
                  and not (idioms and _blocked(m, "DV・虐待", idioms, sent))]
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -146,8 +141,10 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
             _add(evidence, m.label, toks.surface(m.start, m.end))
     scores = {c: round(scores[c], 2) for c in categories}
 
-    crisis_hits = [m for m in _crisis(crisis + signals, idioms, sent, toks)
-                   if m.pattern.has_neg or not _negated(m, toks, consumed)]
+    crisis_hits = _crisis(crisis + signals, idioms, sent, toks)
+    if consumed is not None:
+        crisis_hits = [m for m in crisis_hits
+                       if m.pattern.has_neg or not _negated(m, toks, consumed)]
     if "錠" in toks.keys:
         crisis_hits += _many_pills(toks)
     if crisis_hits:
@@ -180,18 +177,23 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
     if len(matches) < 2:
         return matches
     out, seen = [], set()
+    # only a match of two words or more can contain another one (of its own label)
+    longer: dict[str, list[Match]] = {}
+    for o in matches:
+        if o.end - o.start > 1:
+            longer.setdefault(o.label, []).append(o)
     for m in matches:
         key = (m.pattern.source, m.start)
         if key in seen:
             continue
         seen.add(key)
-        label, s, e = m.label, m.start, m.end
-        if not any(
-            o is not m and o.start <= s and e <= o.end and (o.end - o.start) > (e - s)
-            and o.label == label
-            for o in matches
-        ):
-            out.append(m)
+        others = longer.get(m.label)
+        if others:
+            s, e = m.start, m.end
+            if any(o is not m and o.start <= s and e <= o.end and (o.end - o.start) > (e - s)
+                   for o in others):
+                continue
+        out.append(m)
     return out
 
 

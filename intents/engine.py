@@ -56,6 +56,11 @@ class Engine:
         toks = self.tokens(text)
         return toks, self.lexicon.find(toks)
 
+    def analyse_by_kind(self, text: str) -> tuple[Tokens, tuple[list[Match], ...]]:
+        """As `analyse`, the matches split by kind: (categories, crisis, idiom, speaker, age)."""
+        toks = self.tokens(text)
+        return toks, self.lexicon.find(toks, by_kind=True)
+
 
 def _load_rewrites(path: Path):
     """Same-length rewrites of dialect endings Sudachi misreads (see rewrite.tsv)."""

@@ -12,7 +12,6 @@ needs, the labels an idiom silences) is worked out here, once, at load.
 
 from __future__ import annotations
 
-from itertools import compress
 from pathlib import Path
 
 from intents.tokens import BREAK, Tokens
@@ -29,7 +28,7 @@ class Pattern:
     marks a context row (@介護); `blocks` are the labels an idiom row silences."""
 
     __slots__ = ("pid", "kind", "label", "weight", "source", "text", "elements", "has_neg",
-                 "base", "need", "is_context", "blocks", "first", "rest", "req")
+                 "base", "need", "is_context", "blocks", "first", "rest", "req", "slot")
 
     def __init__(self, pid, kind, label, weight, source, text, elements) -> None:
         self.pid, self.kind, self.label, self.weight = pid, kind, label, weight
@@ -45,6 +44,7 @@ class Pattern:
         # Words every match needs (those without a reading alternative): a message lacking
         # one is skipped with a set test instead of a walk.
         self.req = frozenset(key for key, rkey, _ in elements[1:] if rkey is None)
+        self.slot = KINDS.index(kind)  # which list of `Lexicon.find(by_kind=True)` it goes to
 
 
 class Match:
@@ -120,24 +120,25 @@ class Lexicon:
                     out.append(p)
             self.index[key] = out
 
-    def find(self, toks: Tokens) -> list[Match]:
-        """Every place a pattern matches; first-word index, then a short forward walk. Rows
-        needing a word the message lacks are dropped in bulk (set tests in C) before the walk."""
+    def find(self, toks: Tokens, by_kind: bool = False):
+        """Every place a pattern matches; first-word index, then a short forward walk.
+        by_kind: one list per kind (KINDS order), each in the order of the flat list (the
+        classifier's buckets, without a second pass over the matches)."""
         keys, alts, cls = toks.keys, toks.alts, toks.cls
         n = len(keys)
         out: list[Match] = []
+        outs = ([], [], [], [], []) if by_kind else (out,) * len(KINDS)
         present = set(keys)
         present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
-        has = present.issuperset
-        i = -1
-        for cands in toks.rows:
-            i += 1
+        for i, cands in enumerate(toks.rows):
             if cands is None:
                 continue
-            for pat in compress(cands[0], map(has, cands[1])):
+            for pat in cands:
                 rest = pat.rest
                 if not rest:
-                    out.append(Match(pat, i, i + 1))
+                    outs[pat.slot].append(Match(pat, i, i + 1))
+                    continue
+                if not pat.req <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
@@ -162,5 +163,5 @@ class Lexicon:
                         break
                     j += 1
                 else:
-                    out.append(Match(pat, i, j))
-        return out
+                    outs[pat.slot].append(Match(pat, i, j))
+        return outs if by_kind else out

@@ -29,6 +29,7 @@ _COMMUNITY_ROLES = ("店員", "店長", "民生委員", "児童委員", "自治�
 _PRO_ENDINGS = ("士", "師", "員", "医", "官", "者", "頭", "長", "諭", "ナー", "カー", "ャー",
                 "センター", "所", "課", "室", "院", "校", "園", "局", "協", "担当", "ケアマネ")
 _COPULA = frozenset({"です", "だ", "でござる", "で御座る"})
+_POLITE_AFTER = frozenset({"ます", "ござる", "御座る", "おる", "居る", "致す", "て"})
 # After a neighbour/friend word: they are only the writer's company or the one acting on the
 # writer (友達もいない, 近所の人に無視される, 友達の家に泊まる) -> the writer's own situation.
 _NOT_THEIR_SITUATION = frozenset({"に", "から", "と", "より", "も", "家", "所", "宅"})
@@ -36,13 +37,11 @@ _NOT_THEIR_SITUATION = frozenset({"に", "から", "と", "より", "も", "家"
 
 def self_introduction(toks: Tokens) -> str | None:
     keys, cls = toks.keys, toks.cls
-    n = len(keys)
-    end = 0
-    while end < n and cls[end] != BREAK and end < 10:
-        end += 1
+    head = cls[:10]  # the first sentence, up to ten words
+    end = head.index(BREAK) if BREAK in head else len(head)
     # the copula closing the first sentence (polite endings after it are fine)
     j = end - 1
-    while j > 0 and keys[j] in ("ます", "ござる", "御座る", "おる", "居る", "致す", "て"):
+    while j > 0 and keys[j] in _POLITE_AFTER:
         j -= 1
     if j <= 0 or keys[j] not in _COPULA and not (keys[j] == "為る" and keys[j - 1] == "を"):
         return None
@@ -156,6 +155,8 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
     intro = self_introduction(toks)
     if intro:
         return intro
+    if not roles:  # nothing below can then say anything but 本人
+        return "本人"
     score: dict[str, float] = {}
     strong_community = False
     for m in roles:

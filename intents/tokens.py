@@ -15,8 +15,6 @@ import re
 import threading
 from itertools import accumulate
 
-from sudachipy import Morpheme
-
 # Coarse classes of the part of speech, precomputed for every POS id of the dictionary.
 NOUN, VERB, ADJ, AUX, CASE, CONJ, PUNCT, BREAK, OTHER, PRON = range(10)
 
@@ -31,7 +29,6 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f]+")
 _SCOPE_BREAK_CONJ = frozenset({"けど", "けれど", "けれども", "が", "のに", "し", "ので", "から",
                                "ば", "たら", "ても", "でも", "けん", "けえ", "き"})
 _OOV = 0xF0000000
-_word_id = Morpheme.word_id
 _is_break = BREAK.__eq__
 
 
@@ -107,9 +104,7 @@ class WordCache:
                 rows = tuple(dict.fromkeys(tuple(rows or ()) + tuple(more)))
             elif rows:
                 rows = tuple(rows)
-            if rows:  # with each row, the later words it needs (tested in bulk by the matcher)
-                rows = (rows, tuple(p.req for p in rows))
-            else:
+            if not rows:
                 rows = None
         e = (key, alt, c, brk, rows)
         wid = m.word_id()
@@ -120,19 +115,14 @@ class WordCache:
 
 
 class Tokens:
-    """`rows[i]` is None, or (lexicon rows whose first word is word i, the set of later words
-    each of those rows needs)."""
+    """`rows[i]` is None, or the lexicon rows whose first word is word i."""
 
     NEG = "ない"
     __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent")
 
     def __init__(self, morphemes, text: str, words: WordCache) -> None:
-        wids = list(map(_word_id, morphemes))
-        try:  # the usual case: every word seen before, one C-level pass
-            ents = list(map(words.cache.__getitem__, wids))
-        except KeyError:  # a new or unknown (OOV) word
-            get, fill = words.cache.get, words.entry
-            ents = [get(w) or fill(m) for w, m in zip(wids, morphemes)]
+        get, fill = words.cache.get, words.entry
+        ents = [get(m.word_id()) or fill(m) for m in morphemes]
         if ents:
             self.keys, self.alts, self.cls, self.scope_break, self.rows = zip(*ents)
         else:
