@@ -94,7 +94,7 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
 
 def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
     toks, (cat, crisis, idioms, roles, ages) = get_engine().analyse_by_kind(text)
-    if not cat and not crisis and not roles and not ages:
+    if not cat and not crisis and not roles and not ages and "錠" not in toks.keys:
         return Analysis(categories=[], crisis=False, speaker=self_introduction(toks) or "本人",
                         scores={}, evidence={},
                         age_band=_age_band(text, ()),
@@ -150,8 +150,9 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     if crisis_hits:
         # Ideation, self-harm and overdose are こころ as well; violence, threats and stalking
         # are DV・虐待 as well (test data README: labelling choices).
-        for extra in {_CRISIS_CATEGORY.get(m.pattern.pid) or _crisis_category(m.pattern)
-                      for m in crisis_hits} - {"", *categories}:
+        implied = {_CRISIS_CATEGORY.get(m.pattern.pid) or _crisis_category(m.pattern)
+                   for m in crisis_hits} - {"", *categories}
+        for extra in sorted(implied, key=_ORDER.__getitem__):  # same order in every process
             categories.append(extra)
             scores[extra] = 1.0
             _add(evidence, extra, next(toks.surface(m.start, m.end) for m in crisis_hits
@@ -243,7 +244,7 @@ def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
 _WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "予定", "準備", "決める", "決心",
                    "方法", "場所", "いっそ", "思い切る", "考える", "かな", "かしら"})
 _STRONG_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
-_BETTER_OFF = frozenset({"楽", "良い", "まし", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
+_BETTER_OFF = frozenset({"楽", "良い", "まし", "増し", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
                          "解決", "済む", "喜ぶ"})
 _IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と"})
 _BEFORE = frozenset({"いっそ", "もう", "早く", "いつ", "今から", "今夜", "今日"})
