@@ -6,6 +6,7 @@ Cancelling always asks once more (a reminder's cancel button leads here too); an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bots import texts
@@ -54,17 +55,23 @@ def show(turn: Turn) -> None:
 
 @command("予約の変更", "予約変更", "予約を変更", "予約を変更したい", postback="cmd:bkchange")
 def change(turn: Turn) -> None:
+    _choose(turn, "変更", "ch", F.STOP, _start_change)
+
+
+def _choose(turn: Turn, verb: str, action: str, last: QuickReply,
+            then: Callable[[Turn, Booking], None]) -> None:
+    """Which of my bookings? With one booking, go straight on with it."""
     turn.reset()
     mine = _mine(turn)
     if not mine:
         turn.say(NONE_YET, [texts.BOOK, texts.OTHER])
         return
     if len(mine) == 1:
-        _start_change(turn, mine[0])
+        then(turn, mine[0])
         return
-    buttons = [QuickReply(_label(b), f"bk:ch:{b.id}") for b in mine[:10]] + [F.STOP]
+    buttons = [QuickReply(_label(b), f"bk:{action}:{b.id}") for b in mine[:10]] + [last]
     turn.set_state("book_pick", buttons=[[q.label, q.postback] for q in buttons])
-    turn.say("どのご予約を変更しますか。", buttons)
+    turn.say(f"どのご予約を{verb}しますか。", buttons)
 
 
 def _start_change(turn: Turn, booking: Booking) -> None:
@@ -83,17 +90,7 @@ def on_change_pick(turn: Turn, arg: str) -> None:
 @command("予約のキャンセル", "予約キャンセル", "予約をキャンセル", "予約を取り消す",
          "予約の取り消し", postback="cmd:bkcancel")
 def cancel(turn: Turn) -> None:
-    turn.reset()
-    mine = _mine(turn)
-    if not mine:
-        turn.say(NONE_YET, [texts.BOOK, texts.OTHER])
-        return
-    if len(mine) == 1:
-        _ask(turn, mine[0])
-        return
-    buttons = [QuickReply(_label(b), f"bk:cx:{b.id}") for b in mine[:10]] + [KEEP]
-    turn.set_state("book_pick", buttons=[[q.label, q.postback] for q in buttons])
-    turn.say("どのご予約をキャンセルしますか。", buttons)
+    _choose(turn, "キャンセル", "cx", KEEP, _ask)
 
 
 def _ask(turn: Turn, booking: Booking) -> None:
