@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import intents
 import routing
 from bots import flows, texts
+from bots.flows import intake
 from tsunagu import clock, pipeline
 from tsunagu.config import Settings, get_settings
 from tsunagu.jtext import normalize_command
@@ -37,8 +38,8 @@ def _load_flows() -> None:
         importlib.import_module(name)
 
 
-@functools.cache
 def directory_for(municipality: str) -> routing.Directory:
+    """The municipality's directory (routing caches it and reloads it when the file changes)."""
     return routing.load_directory(municipality)
 
 
@@ -92,12 +93,16 @@ class Turn:
         self.set_state("idle")
 
 
-def current_conversation(session: Session, resident: Resident) -> Conversation:
-    conversation = session.scalar(
+def _open_conversation(session: Session, resident_id: int) -> Conversation | None:
+    return session.scalar(
         select(Conversation)
-        .where(Conversation.resident_id == resident.id, Conversation.status != "closed")
+        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
         .order_by(Conversation.id.desc()).limit(1)
     )
+
+
+def current_conversation(session: Session, resident: Resident) -> Conversation:
+    conversation = _open_conversation(session, resident.id)
     if conversation is None:
         conversation = Conversation(resident_id=resident.id, channel=resident.channel,
                                     status="bot", state="idle", state_data={}, categories=[])
@@ -110,11 +115,8 @@ def bot_answers(session: Session, resident_id: int | None) -> bool:
     """False while a consultant holds the conversation (the bot is silent then)."""
     if resident_id is None:
         return False
-    status = session.scalar(
-        select(Conversation.status)
-        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
-        .order_by(Conversation.id.desc()).limit(1))
-    return status != "staff"
+    conversation = _open_conversation(session, resident_id)
+    return conversation is None or conversation.status != "staff"
 
 
 def _record_inbound(turn: Turn) -> None:
@@ -157,9 +159,7 @@ def handle_event(session: Session, event: InboundEvent) -> None:
     if conversation.status == "staff":
         # A consultant holds this conversation: the bot stays silent, but still reads the
         # message so a new crisis or concern shows in the console.
-        from bots.flows.intake import observe
-
-        observe(turn)
+        intake.observe(turn)
         return
     if resident.welcomed_at is None or event.kind == "follow":
         texts.welcome(turn)
@@ -183,10 +183,7 @@ def dispatch(turn: Turn) -> None:
     if turn.event.kind == "text":
         analysis = turn.analysis()
         if analysis is not None and analysis.crisis:
-            from bots.flows.intake import answer_concern
-
-            turn.reset()
-            answer_concern(turn, analysis)
+            intake.answer_concern(turn, analysis)  # answers the crisis and resets the flow
             return
     if turn.event.kind == "postback":
         prefix = turn.postback.split(":", 1)[0]
@@ -199,6 +196,4 @@ def dispatch(turn: Turn) -> None:
     if state_handler:
         state_handler(turn)  # typed text while a flow waits for an answer
         return
-    from bots.flows.intake import on_text
-
-    on_text(turn)
+    intake.on_text(turn)

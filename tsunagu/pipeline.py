@@ -38,13 +38,22 @@ SEND_LEASE = timedelta(seconds=60)
 
 # --- 1. ingest ---------------------------------------------------------------------
 
-def find_or_create_resident(session: Session, channel: str, platform_user_id: str) -> Resident:
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    """INSERT with ON CONFLICT DO NOTHING, spelled for this session's dialect."""
+    return postgresql.insert if is_postgres(session) else sqlite.insert
+
+
+def find_resident(session: Session, channel: str, platform_user_id: str) -> Resident | None:
     digest = identity.pseudonym(channel, platform_user_id)
-    resident = session.scalar(select(Resident).where(Resident.pseudonym == digest))
+    return session.scalar(select(Resident).where(Resident.pseudonym == digest))
+
+
+def find_or_create_resident(session: Session, channel: str, platform_user_id: str) -> Resident:
+    resident = find_resident(session, channel, platform_user_id)
     if resident is None:
-        insert = postgresql.insert if is_postgres(session) else sqlite.insert
+        digest = identity.pseudonym(channel, platform_user_id)
         session.execute(
-            insert(Resident)
+            _insert(session)(Resident)
             .values(
                 channel=channel, pseudonym=digest, label=identity.label_for(digest),
                 platform_id_enc=identity.encrypt(platform_user_id), active=True,
@@ -54,11 +63,6 @@ def find_or_create_resident(session: Session, channel: str, platform_user_id: st
         )
         resident = session.scalars(select(Resident).where(Resident.pseudonym == digest)).one()
     return resident
-
-
-def find_resident(session: Session, channel: str, platform_user_id: str) -> Resident | None:
-    digest = identity.pseudonym(channel, platform_user_id)
-    return session.scalar(select(Resident).where(Resident.pseudonym == digest))
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,8 @@ def ingest(session: Session, incoming: Incoming) -> InboundEvent | None:
         resident_id = find_or_create_resident(
             session, incoming.channel, incoming.platform_user_id
         ).id
-    insert = postgresql.insert if is_postgres(session) else sqlite.insert
     row = session.execute(
-        insert(InboundEvent)
+        _insert(session)(InboundEvent)
         .values(
             channel=incoming.channel, platform_event_id=incoming.platform_event_id,
             resident_id=resident_id, kind=incoming.kind, text=incoming.text,
@@ -234,8 +237,6 @@ def deliver_next(
     factory: sessionmaker[Session], send: Sender, max_batch: Callable[[str], int]
 ) -> bool:
     """Send one batch from the outbox. Returns False when nothing was due."""
-    from tsunagu.models import InboundEvent as Event
-
     with factory.begin() as session:
         batch = _lease(session, max_batch)
         if not batch:
@@ -245,7 +246,8 @@ def deliver_next(
         ids = {r.inbound_event_id for r in batch if r.inbound_event_id}
         if ids:
             received = dict(session.execute(
-                select(Event.id, Event.received_at).where(Event.id.in_(ids))).all())
+                select(InboundEvent.id, InboundEvent.received_at)
+                .where(InboundEvent.id.in_(ids))).all())
         deliveries = [
             Delivery(
                 outbound_id=r.id,

@@ -3,6 +3,7 @@ Asks for the district when the right window depends on it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import intents
@@ -32,7 +33,7 @@ def answer_concern(turn: Turn, analysis: intents.Analysis) -> None:
     conversation = turn.conversation
     district = analysis.district or conversation.district
     if district and district != analysis.district:
-        analysis = intents.Analysis(**{**analysis.__dict__, "district": district})
+        analysis = replace(analysis, district=district)
     result = routing.route(analysis, turn.directory, turn.now)
     _remember(turn, analysis, result)
 
@@ -41,8 +42,8 @@ def answer_concern(turn: Turn, analysis: intents.Analysis) -> None:
         return
     if result.needs_district and not analysis.district:
         turn.set_state("ask_district", analysis=analysis.to_json())
-        buttons = [QuickReply(d.name[:20], f"dist:{d.id}") for d in turn.directory.districts]
-        buttons.append(QuickReply("その他・わからない", f"dist:{routing.UNKNOWN_DISTRICT}"))
+        buttons = [QuickReply(name[:20], f"dist:{district_id}")
+                   for district_id, name in turn.directory.district_choices()]
         turn.say(_understood(analysis) + "\nお住まいの地区を教えていただけますか。"
                  "\n地区によって担当の窓口が変わります。", buttons[:13])
         return
@@ -117,7 +118,7 @@ def on_district_text(turn: Turn) -> None:
     analysis = turn.analysis()
     pending = intents.Analysis.from_json(turn.state_data.get("analysis", {}))
     if analysis is not None and analysis.district:
-        answer_concern(turn, intents.Analysis(**{**pending.__dict__, "district": analysis.district}))
+        answer_concern(turn, replace(pending, district=analysis.district))
     elif analysis is not None and analysis.categories:
         answer_concern(turn, analysis)  # a new concern: start from it
     else:
@@ -133,13 +134,13 @@ def on_district_button(turn: Turn) -> None:
     pending = intents.Analysis.from_json(turn.state_data.get("analysis", {}))
     known = {d.id for d in turn.directory.districts}
     if district in known:
-        answer_concern(turn, intents.Analysis(**{**pending.__dict__, "district": district}))
+        answer_concern(turn, replace(pending, district=district))
     else:
         _finish_without_district(turn, pending)
 
 
 def _finish_without_district(turn: Turn, pending: intents.Analysis) -> None:
-    unknown = intents.Analysis(**{**pending.__dict__, "district": routing.UNKNOWN_DISTRICT})
+    unknown = replace(pending, district=routing.UNKNOWN_DISTRICT)
     result = routing.route(unknown, turn.directory, turn.now)
     _remember(turn, pending, result)
     turn.reset()
