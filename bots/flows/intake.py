@@ -42,14 +42,26 @@ def answer_concern(turn: Turn, analysis: intents.Analysis) -> None:
         return
     if result.needs_district and not analysis.district:
         turn.set_state("ask_district", analysis=analysis.to_json())
-        buttons = [QuickReply(name[:20], f"dist:{district_id}")
-                   for district_id, name in turn.directory.district_choices()]
+        buttons = district_buttons(turn.directory)
+        more = ("\nボタンにない地区は、文字で書いてください。"
+                if len(buttons) <= len(turn.directory.districts) else "")
         turn.say(_understood(analysis) + "\nお住まいの地区を教えていただけますか。"
-                 "\n地区によって担当の窓口が変わります。", buttons[:13])
+                 "\n地区によって担当の窓口が変わります。" + more, buttons)
         return
     turn.reset()
     turn.say(_understood(analysis) + "\n\n" + _referrals(result) + booking_hint(turn),
              texts.main_menu(turn))
+
+
+MAX_QUICK_REPLIES = 13  # LINE's limit
+
+
+def district_buttons(directory: routing.Directory) -> list[QuickReply]:
+    """The districts as buttons; 「その他・わからない」 always stays, even in a city with more
+    districts than LINE can show (the rest can be typed)."""
+    *districts, unknown = [QuickReply(name[:20], f"dist:{district_id}")
+                           for district_id, name in directory.district_choices()]
+    return districts[:MAX_QUICK_REPLIES - 1] + [unknown]
 
 
 def observe(turn: Turn) -> None:

@@ -140,3 +140,14 @@ def test_bot_is_silent_while_staff_hold_but_flags_a_crisis(chat, factory):
         conversation = session.scalars(select(Conversation)).one()
         assert conversation.crisis is True
         assert conversation.wants_human is True
+
+
+def test_district_buttons_always_offer_other_or_unknown():
+    import routing
+    from bots.flows.intake import district_buttons
+
+    for city in ("nomi", "shunan"):  # 3 districts; 26 districts
+        buttons = district_buttons(routing.load_directory(city))
+        assert len(buttons) <= 13
+        assert buttons[-1].label == "その他・わからない"
+        assert all(len(b.label) <= 20 for b in buttons)
