@@ -58,7 +58,7 @@ WELCOME_LINE_IDS = ("yorisoi", "inochi-navi", "inochi-free")
 
 
 def welcome_lines(turn: Turn) -> list[routing.EmergencyContact]:
-    national = {c.id: c for c in getattr(turn.directory, "national", [])}
+    national = {c.id: c for c in turn.directory.national}
     chosen = [national[i] for i in WELCOME_LINE_IDS if i in national]
     return chosen or [c for c in crisis_lines(turn) if c.phone not in ("110", "119")]
 

@@ -113,5 +113,3 @@ def upgrade() -> None:
     db.upgrade(settings.sqlalchemy_url)
     click.echo("database is up to date")
 
-
-db_cmd = db_group

@@ -8,8 +8,6 @@ with FOR UPDATE SKIP LOCKED (see pipeline.py).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -57,13 +55,6 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 
         url = get_settings().sqlalchemy_url
     return _factory(url)
-
-
-@contextmanager
-def transaction(url: str | None = None) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on error."""
-    with session_factory(url).begin() as session:
-        yield session
 
 
 def is_postgres(session: Session) -> bool:

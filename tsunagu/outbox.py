@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -39,7 +40,7 @@ def do_enqueue(
     staff_id: int | None = None,
     inbound_event_id: int | None = None,
     reply_token: str | None = None,
-    not_before=None,  # type: ignore[no-untyped-def]
+    not_before: datetime | None = None,
 ) -> OutboundMessage:
     message = None
     if conversation is not None:

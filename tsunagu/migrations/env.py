@@ -1,7 +1,7 @@
 """Alembic environment: the URL comes from tsunagu.db.alembic_config."""
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import create_engine, pool
 
 from tsunagu.db import make_engine
 from tsunagu.models import Base
@@ -17,11 +17,9 @@ def run_migrations() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(url) if url.startswith("sqlite") else None
-    if engine is None:
-        from sqlalchemy import create_engine
-
-        engine = create_engine(url, poolclass=pool.NullPool)
+    # SQLite: our engine (WAL, BEGIN IMMEDIATE); PostgreSQL: a plain one without a pool.
+    engine = (make_engine(url) if url.startswith("sqlite")
+              else create_engine(url, poolclass=pool.NullPool))
     with engine.connect() as connection:
         context.configure(
             connection=connection,
