@@ -27,23 +27,20 @@ def do_delete_resident_data(session: Session, resident: Resident,
         session.execute(
             update(Conversation).where(Conversation.id.in_(conv_ids)).values(
                 analysis=None, routing=None, state="idle", state_data={}, status="closed",
-                outcome=Conversation.outcome, closed_at=clock.now(),
+                closed_at=clock.now(),
             )
         )
     session.execute(
         update(InboundEvent).where(InboundEvent.resident_id == resident.id)
         .values(text=None, postback=None, payload={}, reply_token=None)
     )
-    scrub_out = update(OutboundMessage).where(OutboundMessage.resident_id == resident.id)
+    # Every message to this resident but the goodbye: queued ones are not sent, all lose
+    # their text and recipient.
+    others = update(OutboundMessage).where(OutboundMessage.resident_id == resident.id)
     if keep_outbound_id is not None:
-        scrub_out = scrub_out.where(OutboundMessage.id != keep_outbound_id)
-    session.execute(scrub_out.values(text="", quick_replies=[], recipient_enc=None))
-    session.execute(
-        update(OutboundMessage).where(OutboundMessage.resident_id == resident.id,
-                                      OutboundMessage.status == "pending",
-                                      OutboundMessage.text == "")
-        .values(status="cancelled")
-    )
+        others = others.where(OutboundMessage.id != keep_outbound_id)
+    session.execute(others.where(OutboundMessage.status == "pending").values(status="cancelled"))
+    session.execute(others.values(text="", quick_replies=[], recipient_enc=None))
     resident.platform_id_enc = None
     resident.pseudonym = f"deleted-{uuid.uuid4().hex}"
     resident.active = False
