@@ -3,6 +3,7 @@ age band and district."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -422,18 +423,24 @@ _HIRA_TO_KATA = {i: i + 0x60 for i in range(0x3041, 0x3097)}
 def _district(text: str, districts: Mapping[str, Sequence[str]]) -> str | None:
     """The district named in the message (longest spelling wins); kana compared as katakana."""
     t = unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
-    best, best_len = None, 0
-    for district_id, names in districts.items():
+    spellings = _district_spellings(tuple((d, tuple(names)) for d, names in districts.items()))
+    return next((district_id for n, district_id in spellings if n in t), None)
+
+
+@functools.lru_cache(maxsize=16)
+def _district_spellings(
+    districts: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, str], ...]:
+    """(normalized spelling, district id), longest first; among equals the first listed.
+    Depends only on the directory, so it is worked out once, not per message."""
+    found = []
+    for district_id, names in districts:
         for name in names:
-            if not name:
-                continue
-            n = unicodedata.normalize("NFKC", name).translate(_HIRA_TO_KATA)
+            n = unicodedata.normalize("NFKC", name).translate(_HIRA_TO_KATA) if name else ""
             kana_only = all("\u30a0" <= ch <= "\u30ff" for ch in n)
-            if kana_only and len(n) < 3:  # too short to trust in running text
-                continue
-            if len(n) > best_len and n in t:
-                best, best_len = district_id, len(n)
-    return best
+            if n and not (kana_only and len(n) < 3):  # short kana: too easy to hit by chance
+                found.append((n, district_id))
+    return tuple(sorted(found, key=lambda pair: -len(pair[0])))  # sorted() is stable
 
 
 def explain(text: str) -> list[tuple[str, str, str, str]]:
