@@ -11,27 +11,30 @@ import click
 import intents
 from routing import hours as H
 from routing.directory import check_file, load_directory
-from routing.model import DirectoryError
+from routing.model import Directory, DirectoryError
 from routing.rules import route as do_route
 from routing.sessions import upcoming
-
-
-def _now() -> datetime:
-    try:
-        from tsunagu import clock
-        return clock.now().astimezone(H.JST)
-    except ImportError:
-        return datetime.now(H.JST)
+from tsunagu import clock
+from tsunagu.jtext import jdate
 
 
 def _parse_at(value: str | None) -> datetime:
     if not value:
-        return _now()
+        return clock.now_jst()
     try:
         return H.to_jst(datetime.fromisoformat(value))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO-8601 date-time "
                                  "(e.g. 2025-01-15T19:30+09:00)", param_hint="--at") from None
+
+
+def _load(municipality: str) -> Directory:
+    """The directory, or its problems on stderr and exit 1."""
+    try:
+        return load_directory(municipality)
+    except DirectoryError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
 
 
 def _dump(obj: dict) -> None:
@@ -45,11 +48,7 @@ def _dump(obj: dict) -> None:
 def route(municipality: str, at_text: str | None) -> None:
     """Route JSON Lines {"id", "text"} from stdin; one JSON answer per line on stdout."""
     at = _parse_at(at_text)
-    try:
-        directory = load_directory(municipality)
-    except DirectoryError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    directory = _load(municipality)
     spellings = directory.district_spellings()
     failed = False
     for number, line in enumerate(sys.stdin, 1):
@@ -102,13 +101,9 @@ def check(files: tuple[str, ...]) -> None:
 def sessions(municipality: str, start_text: str | None, days: int) -> None:
     """List upcoming consultation sessions and their slots as JSON Lines."""
     start = _parse_at(start_text)
-    try:
-        d = load_directory(municipality)
-    except DirectoryError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    d = _load(municipality)
     for s in upcoming(d, start, start + timedelta(days=days)):
-        _dump({"id": s.id, "title": s.title, "agency": s.agency, "date": H.ja_date(s.date),
+        _dump({"id": s.id, "title": s.title, "agency": s.agency, "date": jdate(s.date),
                "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
                "place": s.place, "family_only_ok": s.family_only_ok,
                "slots": [{"id": sl.id, "starts_at": sl.starts_at.isoformat(),

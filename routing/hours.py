@@ -1,4 +1,4 @@
-"""Opening hours: parsing `hours:` blocks, open-now, next opening, Japanese dates.
+"""Opening hours: parsing `hours:` blocks, open-now, next opening, how to say when.
 
 Public holidays (the `holidays` package, JP) and 年末年始 (12/29-1/3) count as closed
 unless the block gives `holidays:` or `year_end:` hours.
@@ -10,16 +10,15 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from routing.model import Hours
 from routing.yamlsrc import Path_, Source
+from tsunagu.clock import JST
+from tsunagu.jtext import jdate
 
-JST = ZoneInfo("Asia/Tokyo")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_JA = "月火水木金土日"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")   # the keys of an `hours:` block
 _RANGE = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 _HHMM = re.compile(r"^(\d\d):(\d\d)$")
 HOURS_KEYS = (*WEEKDAYS, "weekdays", "daily", "holidays", "year_end", "closed", "note")
@@ -40,11 +39,6 @@ def is_year_end(day: date) -> bool:
 
 def to_jst(at: datetime) -> datetime:
     return at.replace(tzinfo=JST) if at.tzinfo is None else at.astimezone(JST)
-
-
-def ja_date(day: date) -> str:
-    """2025年1月15日(水)"""
-    return f"{day.year}年{day.month}月{day.day}日({WEEKDAY_JA[day.weekday()]})"
 
 
 def ja_time(minutes: int) -> str:
@@ -170,5 +164,5 @@ def describe_next(moment: datetime, at: datetime) -> str:
     if delta == 0:
         return f"今日の{hhmm}"
     if delta == 1:
-        return f"明日{ja_date(moment.date())}の{hhmm}"
-    return f"{ja_date(moment.date())}の{hhmm}"
+        return f"明日{jdate(moment.date())}の{hhmm}"
+    return f"{jdate(moment.date())}の{hhmm}"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from routing import hours as H
 from routing.model import Session, SessionSeries, Slot
 from routing.yamlsrc import Path_, Source
+from tsunagu.clock import JST
 
 if TYPE_CHECKING:
     from routing.model import Directory
@@ -188,7 +189,7 @@ def _dates_between(series: SessionSeries, first: date, last: date) -> list[date]
 
 def _session(directory: Directory, series: SessionSeries, day: date) -> Session:
     base = f"{directory.id}-{series.id}-{day:%Y%m%d}"
-    midnight = datetime.combine(day, time(0), H.JST)
+    midnight = datetime.combine(day, time(0), JST)
     starts, ends = (midnight + timedelta(minutes=series.start),
                     midnight + timedelta(minutes=series.end))
     slots: list[Slot] = []

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import routing
 from routing import hours as H
 from tests.routing.helpers import JST, analysis
+from tsunagu.jtext import jdate
 
 
 def _ikiiki(at: datetime) -> routing.Referral:
@@ -90,5 +91,5 @@ def test_handoff_window_without_known_hours():
     assert window.hours_known is False and window.open_now is False
 
 
-def test_ja_date():
-    assert H.ja_date(datetime(2025, 1, 15).date()) == "2025年1月15日(水)"
+def test_dates_are_written_the_japanese_way():
+    assert jdate(datetime(2025, 1, 15).date()) == "2025年1月15日(水)"
