@@ -122,5 +122,4 @@ def get_messages():  # type: ignore[no-untyped-def]
 
 def _reply_json(row: OutboundMessage) -> dict[str, Any]:
     return {"id": row.id, "text": row.text, "from": row.source,
-            "quick_replies": [{"label": q["label"], "postback": q["postback"]}
-                              for q in row.quick_replies or []]}
+            "quick_replies": list(row.quick_replies or [])}  # stored as {label, postback}
