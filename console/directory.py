@@ -3,13 +3,13 @@ district names. Degrades to ids when the directory has no agencies or fails to l
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 
 import routing
+from routing.model import Directory
 
 log = logging.getLogger(__name__)
 
@@ -28,34 +28,50 @@ class AgencyChoice:
         return "　".join(p for p in parts if p)
 
 
-@functools.cache
-def _load(municipality: str):  # type: ignore[no-untyped-def]
+_failed: set[str] = set()   # municipalities whose load error was already logged
+_choices: tuple[Directory | None, dict[str, AgencyChoice]] = (None, {})  # for the last directory
+
+
+def _load(municipality: str) -> Directory | None:
     try:
-        return routing.load_directory(municipality)
+        found = routing.load_directory(municipality)
     except Exception:  # the console still works, showing ids
-        log.exception("directory %s could not be loaded", municipality)
+        if municipality not in _failed:
+            _failed.add(municipality)
+            log.exception("directory %s could not be loaded", municipality)
         return None
-
-
-def directory():  # type: ignore[no-untyped-def]
-    return _load(current_app.config["TSUNAGU"].municipality)
-
-
-def agencies() -> list[AgencyChoice]:
-    found = []
-    for a in getattr(directory(), "agencies", None) or []:
-        if getattr(a, "referable", True) is False and not getattr(a, "chat_handoff", False):
-            continue
-        found.append(AgencyChoice(id=a.id, name=a.name, kind=getattr(a, "kind", "") or "",
-                                  phone=getattr(a, "phone", "") or "",
-                                  address=getattr(a, "address", "") or ""))
+    _failed.discard(municipality)
     return found
 
 
+def directory() -> Directory | None:
+    """Looked up once per request; routing.load_directory caches per file version, so an
+    edited directory is picked up without a restart."""
+    if "console_directory" not in g:
+        g.console_directory = _load(current_app.config["TSUNAGU"].municipality)
+    return g.console_directory  # type: ignore[no-any-return]
+
+
+def _agency_choices() -> dict[str, AgencyChoice]:
+    """Agencies a case can go to (referable, or taking chat handoffs), by id; built once per
+    loaded directory, since the inbox asks for a name on every row."""
+    global _choices
+    d = directory()
+    if d is None:
+        return {}
+    if _choices[0] is not d:
+        _choices = (d, {a.id: AgencyChoice(id=a.id, name=a.name, kind=a.kind or "",
+                                           phone=a.phone or "", address=a.address or "")
+                        for a in d.agencies if a.referable or a.chat_handoff})
+    return _choices[1]
+
+
+def agencies() -> list[AgencyChoice]:
+    return list(_agency_choices().values())
+
+
 def agency(agency_id: str | None) -> AgencyChoice | None:
-    if not agency_id:
-        return None
-    return next((a for a in agencies() if a.id == agency_id), None)
+    return _agency_choices().get(agency_id) if agency_id else None
 
 
 def agency_name(agency_id: str | None) -> str:
@@ -68,10 +84,8 @@ def agency_name(agency_id: str | None) -> str:
 def district_name(district_id: str | None) -> str:
     if not district_id:
         return ""
-    if district_id == "unknown":
+    if district_id == routing.UNKNOWN_DISTRICT:
         return "地区不明"
     d = directory()
-    district = d.district(district_id) if d is not None and hasattr(d, "district") else None
-    if district is None and d is not None:
-        district = next((x for x in getattr(d, "districts", []) if x.id == district_id), None)
+    district = d.district(district_id) if d is not None else None
     return district.name if district else district_id
