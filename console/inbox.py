@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from console import bp
 from console.access import visible_to
+from console.directory import agency_name, district_name
 from console.store import db
 from console.templating import CHANNELS
 from tsunagu.models import Conversation
@@ -43,23 +44,20 @@ def inbox_rows(staff: Staff, view: str = "open") -> list[dict[str, Any]]:
             query = query.where(Conversation.assigned_staff_id == staff.id)
     session = db()
     conversations = session.scalars(query.limit(LIMIT)).all()
-    names = dict(session.execute(select(Staff.id, Staff.display_name)).all())
-    emails = dict(session.execute(select(Staff.id, Staff.email)).all())
-    return [_row(c, names, emails) for c in conversations]
+    holder_ids = {c.assigned_staff_id for c in conversations if c.status == "staff"}
+    holders = {s.id: s.shown_name for s in session.scalars(
+        select(Staff).where(Staff.id.in_(holder_ids)))} if holder_ids else {}
+    return [_row(c, holders) for c in conversations]
 
 
-def _row(c: Conversation, names: dict[int, str], emails: dict[int, str]) -> dict[str, Any]:
-    from console.directory import agency_name, district_name
-
+def _row(c: Conversation, holders: dict[int, str]) -> dict[str, Any]:
     routing = c.routing or {}
-    holder = ""
-    if c.status == "staff":
-        sid = c.assigned_staff_id
-        holder = names.get(sid) or (emails.get(sid, "").split("@")[0] if sid else "") or "相談員"
     since = waiting_since(c)
     return {
         "id": c.id, "resident": c.resident.display_name, "channel": CHANNELS.get(c.channel, c.channel),
-        "status": c.status, "holder": holder, "crisis": c.crisis, "wants_human": c.wants_human,
+        "status": c.status,
+        "holder": holders.get(c.assigned_staff_id, "相談員") if c.status == "staff" else "",
+        "crisis": c.crisis, "wants_human": c.wants_human,
         "multi_agency": bool(routing.get("multi_agency")),
         "categories": list(c.categories or []), "speaker": c.speaker or "",
         "district": district_name(c.district),
@@ -68,6 +66,11 @@ def _row(c: Conversation, names: dict[int, str], emails: dict[int, str]) -> dict
         "waiting_since": since.isoformat(), "outcome": c.outcome or "",
         "_since": since,
     }
+
+
+def _crisis_count(rows: list[dict[str, Any]]) -> int:
+    """Open crises only: a closed one is not waiting for anybody (and shows no badge)."""
+    return sum(1 for r in rows if r["crisis"] and r["status"] != "closed")
 
 
 def _view() -> str:
@@ -80,7 +83,7 @@ def inbox():  # type: ignore[no-untyped-def]
     view = _view()
     rows = inbox_rows(current_user, view)
     return render_template("console/inbox.html", rows=rows, view=view, views=VIEWS,
-                           crisis_count=sum(1 for r in rows if r["crisis"]))
+                           crisis_count=_crisis_count(rows))
 
 
 @bp.get("/inbox.json")
@@ -90,7 +93,7 @@ def inbox_json():  # type: ignore[no-untyped-def]
     html = render_template("console/_rows.html", rows=rows, view=view)
     return jsonify({
         "html": html,
-        "crisis": sum(1 for r in rows if r["crisis"] and r["status"] != "closed"),
+        "crisis": _crisis_count(rows),
         "waiting": sum(1 for r in rows if r["wants_human"]),
         "ids": [r["id"] for r in rows],
         "rows": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
