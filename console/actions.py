@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 import intents
 from console.audit import do_audit
-from tsunagu import clock, pipeline
+from tsunagu import clock, pipeline, privacy
 from tsunagu.models import Conversation, Message, Resident
 from tsunagu.models.staff import CategoryFeedback, ReferralSheet, Staff, StaffNote
 from tsunagu.outbox import Reply, do_enqueue
@@ -17,7 +17,7 @@ from tsunagu.outbox import Reply, do_enqueue
 MAX_REPLY = 2000      # well under LINE's 5000 and Telegram's 4096
 MAX_NOTE = 4000
 HANDBACK_TEXT = "相談員との対応を終わります。\nまたいつでも書いてください。"
-OUTCOMES = ("referred", "resolved", "interrupted")
+OUTCOMES = {"referred": "つないだ先", "resolved": "終結", "interrupted": "中断"}
 
 
 class ActionError(Exception):
@@ -34,9 +34,24 @@ def check_open(conversation: Conversation) -> None:
         raise ActionError("この相談は終了しています。")
 
 
+def reachable(resident: Resident) -> bool:
+    return resident.deleted_at is None and bool(resident.platform_id_enc)
+
+
 def check_reachable(resident: Resident) -> None:
-    if resident.deleted_at is not None or not resident.platform_id_enc:
+    if not reachable(resident):
         raise ActionError("相談者がデータを削除したため、送信できません。")
+
+
+def _send(session: Session, staff: Staff, conversation: Conversation, text: str) -> int:
+    return do_enqueue(session, conversation.resident, conversation, Reply(text),
+                      source="staff", staff_id=staff.id).id
+
+
+def _end_bot_flow(conversation: Conversation) -> None:
+    """Whatever the bot was asking is over, and nobody is waiting for a person any more."""
+    conversation.wants_human = False
+    conversation.state, conversation.state_data = "idle", {}
 
 
 def do_takeover(session: Session, staff: Staff, conversation: Conversation) -> None:
@@ -45,19 +60,16 @@ def do_takeover(session: Session, staff: Staff, conversation: Conversation) -> N
     if conversation.status == "staff" and conversation.assigned_staff_id not in (None, staff.id):
         holder = session.get(Staff, conversation.assigned_staff_id)
         raise ActionError(f"すでに{holder.shown_name if holder else '別の相談員'}さんが対応中です。")
-    resident = conversation.resident
     if conversation.status == "staff" and conversation.assigned_staff_id == staff.id:
         return
     conversation.status = "staff"
     conversation.assigned_staff_id = staff.id
     if conversation.assigned_agency_id is None and staff.agency_id:
         conversation.assigned_agency_id = staff.agency_id
-    conversation.wants_human = False
-    conversation.state, conversation.state_data = "idle", {}
-    pipeline.cancel_pending(session, resident.id, source="bot")
-    if resident.platform_id_enc:
-        do_enqueue(session, resident, conversation, Reply(takeover_text(staff)),
-                   source="staff", staff_id=staff.id)
+    _end_bot_flow(conversation)
+    pipeline.cancel_pending(session, conversation.resident_id, source="bot")
+    if reachable(conversation.resident):
+        _send(session, staff, conversation, takeover_text(staff))
     do_audit(session, staff, "takeover", conversation.id)
 
 
@@ -76,17 +88,14 @@ def do_reply(session: Session, staff: Staff, conversation: Conversation, text: s
     if conversation.status != "staff":
         raise ActionError("返信するには、先に「対応を開始」してください。")
     check_reachable(conversation.resident)
-    out = do_enqueue(session, conversation.resident, conversation, Reply(text),
-                     source="staff", staff_id=staff.id)
+    out_id = _send(session, staff, conversation, text)
     do_audit(session, staff, "reply", conversation.id)
-    return out.id
+    return out_id
 
 
 def _say_goodbye(session: Session, staff: Staff, conversation: Conversation) -> None:
-    resident = conversation.resident
-    if resident.platform_id_enc and resident.deleted_at is None:
-        do_enqueue(session, resident, conversation, Reply(HANDBACK_TEXT),
-                   source="staff", staff_id=staff.id)
+    if reachable(conversation.resident):
+        _send(session, staff, conversation, HANDBACK_TEXT)
 
 
 def do_handback(session: Session, staff: Staff, conversation: Conversation) -> None:
@@ -96,8 +105,7 @@ def do_handback(session: Session, staff: Staff, conversation: Conversation) -> N
     _say_goodbye(session, staff, conversation)
     conversation.status = "bot"
     conversation.assigned_staff_id = None
-    conversation.wants_human = False
-    conversation.state, conversation.state_data = "idle", {}
+    _end_bot_flow(conversation)
     do_audit(session, staff, "handback", conversation.id)
 
 
@@ -106,7 +114,7 @@ def do_close(session: Session, staff: Staff, conversation: Conversation, outcome
     """Close with an outcome; つないだ先 records the receiving agency on the つなぐシート."""
     check_open(conversation)
     if outcome not in OUTCOMES:
-        raise ActionError("結果（つないだ先・終結・中断）を選んでください。")
+        raise ActionError(f"結果（{'・'.join(OUTCOMES.values())}）を選んでください。")
     if outcome == "referred":
         if not agency_id:
             raise ActionError("つないだ先の機関を選んでください。")
@@ -120,8 +128,7 @@ def do_close(session: Session, staff: Staff, conversation: Conversation, outcome
     conversation.status = "closed"
     conversation.outcome = outcome
     conversation.closed_at = clock.now()
-    conversation.wants_human = False
-    conversation.state, conversation.state_data = "idle", {}
+    _end_bot_flow(conversation)
     do_audit(session, staff, "close", conversation.id, outcome)
 
 
@@ -186,9 +193,14 @@ def do_correct_categories(session: Session, staff: Staff, conversation: Conversa
     return feedback
 
 
+def find_sheet(session: Session, conversation: Conversation) -> ReferralSheet | None:
+    return session.scalar(select(ReferralSheet)
+                          .where(ReferralSheet.conversation_id == conversation.id))
+
+
 def sheet_for(session: Session, conversation: Conversation) -> ReferralSheet:
-    sheet = session.scalar(select(ReferralSheet)
-                           .where(ReferralSheet.conversation_id == conversation.id))
+    """The conversation's つなぐシート, started empty if there is none yet."""
+    sheet = find_sheet(session, conversation)
     if sheet is None:
         sheet = ReferralSheet(conversation_id=conversation.id, summary="", shared_info="",
                               consent="", agency_name="", agency_contact="")
@@ -198,8 +210,6 @@ def sheet_for(session: Session, conversation: Conversation) -> ReferralSheet:
 
 def do_delete_resident(session: Session, staff: Staff, conversation: Conversation) -> None:
     """On the resident's request made to staff (e.g. by phone): as 「データを削除」."""
-    from tsunagu import privacy
-
     if conversation.resident.deleted_at is not None:
         raise ActionError("この相談者のデータはすでに削除されています。")
     pipeline.cancel_pending(session, conversation.resident_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import intents
 from console import actions, bp, directory
-from console.access import access_conversation_by_id, admin_required
+from console.access import access_conversation_by_id, admin_required, can_see
 from console.audit import do_audit
 from console.store import db
 from tsunagu import workers
@@ -27,7 +27,9 @@ def transcript(conversation: Conversation) -> list[dict[str, Any]]:
     deliveries = {o.message_id: o for o in session.scalars(
         select(OutboundMessage).where(OutboundMessage.conversation_id == conversation.id,
                                       OutboundMessage.message_id.is_not(None)))}
-    names = {s.id: s.shown_name for s in session.scalars(select(Staff))}
+    staff_ids = {m.staff_id for m in messages if m.staff_id is not None}
+    names = {s.id: s.shown_name for s in session.scalars(
+        select(Staff).where(Staff.id.in_(staff_ids)))} if staff_ids else {}
     lines = []
     for m in messages:
         out = deliveries.get(m.id)
@@ -129,8 +131,7 @@ def close(conversation_id: int):  # type: ignore[no-untyped-def]
     outcome = request.form.get("outcome", "")
     agency_id = request.form.get("agency_id", "") or None
     found = directory.agency(agency_id)
-    name = found.name if found else (agency_id or "")
-    contact = found.contact if found else ""
+    name, contact = directory.agency_name(agency_id), found.contact if found else ""
     return _run(conversation_id, lambda s, c: actions.do_close(
         s, current_user, c, outcome, agency_id, name, contact), "相談を終了しました。", lock=True)
 
@@ -145,8 +146,7 @@ def assign(conversation_id: int):  # type: ignore[no-untyped-def]
         s, current_user, c, agency_id, staff_id, known), "担当を変更しました。", "assign")
     # Assigned away from one's own agency: the page is no longer theirs to see.
     conversation = db().get(Conversation, conversation_id)
-    if conversation is not None and not current_user.is_admin and \
-            conversation.assigned_agency_id not in (None, current_user.agency_id):
+    if conversation is not None and not can_see(current_user, conversation):
         return redirect(url_for("console.inbox"))
     return response
 

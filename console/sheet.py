@@ -15,7 +15,7 @@ from console.audit import do_audit
 from console.store import db
 from tsunagu import clock
 from tsunagu.models import Conversation, Message
-from tsunagu.models.staff import ReferralSheet, Staff
+from tsunagu.models.staff import Staff
 
 CONSENT = {
     "yes": ("本人同意あり", "関係機関との情報共有に本人が同意しています。重層的支援会議で検討できます。"),
@@ -33,11 +33,6 @@ def draft_summary(conversation: Conversation) -> str:
     return "\n".join(t for t in texts if t)[:1000]
 
 
-def _sheet(conversation: Conversation) -> ReferralSheet | None:
-    return db().scalar(select(ReferralSheet)
-                       .where(ReferralSheet.conversation_id == conversation.id))
-
-
 @bp.route("/conversations/<int:conversation_id>/sheet", methods=["GET", "POST"])
 def edit_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
     conversation = access_conversation_by_id(current_user, conversation_id)
@@ -45,21 +40,22 @@ def edit_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         consent = request.form.get("consent", "")
         summary = request.form.get("summary", "").strip()
+        shared_info = request.form.get("shared_info", "")
         if consent not in CONSENT:
             flash("本人の同意の有無を選んでください。", "error")
         elif not summary:
             flash("相談の要約を書いてください。", "error")
-        elif max(len(summary), len(request.form.get("shared_info", ""))) > MAX_FIELD:
+        elif max(len(summary), len(shared_info)) > MAX_FIELD:
             flash(f"各欄は{MAX_FIELD}文字以内にしてください。", "error")
         else:
             sheet = actions.sheet_for(session, conversation)
             agency_id = request.form.get("agency_id", "") or None
             found = directory.agency(agency_id)
             sheet.summary = summary
-            sheet.shared_info = request.form.get("shared_info", "").strip()
+            sheet.shared_info = shared_info.strip()
             sheet.consent = consent
             sheet.agency_id = agency_id
-            sheet.agency_name = found.name if found else (agency_id or "")
+            sheet.agency_name = directory.agency_name(agency_id)
             sheet.agency_contact = request.form.get("agency_contact", "").strip()[:300] or (
                 found.contact if found else "")
             sheet.updated_by = current_user.id
@@ -72,15 +68,14 @@ def edit_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
     else:
         do_audit(session, current_user, "sheet_view", conversation.id)
         session.commit()
-        sheet = _sheet(conversation)
-        form = {
-            "summary": sheet.summary if sheet else draft_summary(conversation),
-            "shared_info": sheet.shared_info if sheet else "",
-            "consent": sheet.consent if sheet else "",
-            "agency_id": (sheet.agency_id if sheet else None) or conversation.assigned_agency_id
-            or "",
-            "agency_contact": sheet.agency_contact if sheet else "",
-        }
+        sheet = actions.find_sheet(session, conversation)
+        if sheet is None:  # the template reads missing fields as empty
+            form = {"summary": draft_summary(conversation),
+                    "agency_id": conversation.assigned_agency_id or ""}
+        else:
+            form = {"summary": sheet.summary, "shared_info": sheet.shared_info,
+                    "consent": sheet.consent, "agency_contact": sheet.agency_contact,
+                    "agency_id": sheet.agency_id or conversation.assigned_agency_id or ""}
     return render_template("console/sheet_edit.html", c=conversation, form=form,
                            agencies=directory.agencies(), consent=CONSENT)
 
@@ -89,7 +84,7 @@ def edit_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
 def print_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
     conversation = access_conversation_by_id(current_user, conversation_id)
     session = db()
-    sheet = _sheet(conversation)
+    sheet = actions.find_sheet(session, conversation)
     if sheet is None or not sheet.consent:
         flash("先につなぐシートを書いて保存してください。", "error")
         return redirect(url_for("console.edit_sheet", conversation_id=conversation.id))
@@ -97,5 +92,4 @@ def print_sheet(conversation_id: int):  # type: ignore[no-untyped-def]
     session.commit()
     author = session.get(Staff, sheet.updated_by) if sheet.updated_by else None
     return render_template("console/sheet_print.html", c=conversation, sheet=sheet,
-                           author=author, consent=CONSENT[sheet.consent],
-                           agency=directory.agency(sheet.agency_id))
+                           author=author, consent=CONSENT[sheet.consent])

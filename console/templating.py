@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from console import bp, directory
+from console.actions import OUTCOMES
 from tsunagu import clock
 from tsunagu.jtext import jdatetime
 
 CHANNELS = {"line": "LINE", "telegram": "Telegram", "web": "Webチャット"}
-STATUSES = {"bot": "ボット対応中", "staff": "相談員対応中", "closed": "終了"}
-OUTCOMES = {"referred": "つないだ先", "resolved": "終結", "interrupted": "中断"}
 DELIVERY = {"pending": "送信待ち", "sending": "送信待ち", "sent": "送信済み",
             "failed": "送信失敗", "cancelled": "取り消し"}
 
@@ -39,6 +38,6 @@ bp.add_app_template_filter(ago, "ago")
 
 @bp.context_processor
 def labels():  # type: ignore[no-untyped-def]
-    return {"CHANNELS": CHANNELS, "STATUSES": STATUSES, "OUTCOMES": OUTCOMES,
+    return {"CHANNELS": CHANNELS, "OUTCOMES": OUTCOMES,
             "DELIVERY": DELIVERY, "agency_name": directory.agency_name,
             "district_name": directory.district_name}
