@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from console import bp
 from console.access import admin_required
+from console.actions import MAX_REPLY
 from console.audit import ACTIONS, do_audit
 from console.store import db
 from tsunagu.models.staff import AuditLog, CannedReply, CategoryFeedback, Staff
@@ -42,8 +43,8 @@ def canned_replies():  # type: ignore[no-untyped-def]
         title = request.form.get("title", "").strip()
         text = request.form.get("text", "").replace("\r\n", "\n").strip()
         raw_id = request.form.get("id", "")
-        if not title or not text or len(title) > 40 or len(text) > 2000:
-            flash("見出し（40文字以内）と本文（2000文字以内）を入れてください。", "error")
+        if not title or not text or len(title) > 40 or len(text) > MAX_REPLY:
+            flash(f"見出し（40文字以内）と本文（{MAX_REPLY}文字以内）を入れてください。", "error")
             return redirect(url_for("console.canned_replies"))
         if raw_id.isdigit():
             row = session.get(CannedReply, int(raw_id))
@@ -77,8 +78,10 @@ def delete_canned(canned_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("console.canned_replies"))
 
 
-def _feedback_rows() -> list[dict]:  # type: ignore[type-arg]
-    rows = db().scalars(select(CategoryFeedback).order_by(CategoryFeedback.id)).all()
+def _feedback_rows(newest: int | None = None) -> list[dict]:  # type: ignore[type-arg]
+    """All corrections, oldest first; or only the `newest` few, newest first."""
+    order = CategoryFeedback.id.desc() if newest else CategoryFeedback.id.asc()
+    rows = db().scalars(select(CategoryFeedback).order_by(order).limit(newest)).all()
     out = []
     for f in rows:
         original = f.original or {}
@@ -97,7 +100,7 @@ def _feedback_rows() -> list[dict]:  # type: ignore[type-arg]
 @bp.get("/admin/feedback")
 @admin_required
 def feedback():  # type: ignore[no-untyped-def]
-    return render_template("console/feedback.html", rows=_feedback_rows()[-200:][::-1])
+    return render_template("console/feedback.html", rows=_feedback_rows(newest=200))
 
 
 @bp.get("/admin/feedback.<fmt>")
