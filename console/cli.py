@@ -10,9 +10,10 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from console.passwords import PasswordError, hash_password, normalize_email
+from console.passwords import PasswordError, hash_password, normalize_email, staff_by_email
 from tsunagu.models.staff import ROLES, Staff
 
 
@@ -22,11 +23,26 @@ def _factory():  # type: ignore[no-untyped-def]
     return db.session_factory()
 
 
-def _read_password(prompt: str = "パスワード") -> str:
+def _read_password(prompt: str) -> str:
     if sys.stdin.isatty():
         return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
     line = sys.stdin.readline()
     return line.rstrip("\r\n")
+
+
+def _new_password_hash(prompt: str) -> str:
+    """Ask for a password and hash it, or stop with the reason it is not acceptable."""
+    try:
+        return hash_password(_read_password(prompt))
+    except PasswordError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _account(session: Session, email: str) -> Staff:
+    row = staff_by_email(session, email)
+    if row is None:
+        raise click.ClickException(f"no account {email}")
+    return row
 
 
 def _known_agencies() -> set[str] | None:
@@ -68,13 +84,9 @@ def add(email: str, role: str, agency_id: str | None, display_name: str) -> None
         raise click.UsageError("--name: at most 20 characters")
     factory = _factory()
     with factory() as session:
-        if session.scalar(select(Staff.id).where(func.lower(Staff.email) == email)):
+        if staff_by_email(session, email) is not None:
             raise click.ClickException(f"{email} already has an account")
-    password = _read_password()
-    try:
-        hashed = hash_password(password)
-    except PasswordError as exc:
-        raise click.ClickException(str(exc)) from None
+    hashed = _new_password_hash("パスワード")
     with factory.begin() as session:
         session.add(Staff(email=email, password_hash=hashed, role=role, agency_id=agency_id,
                           display_name=display_name, active=True))
@@ -85,17 +97,9 @@ def add(email: str, role: str, agency_id: str | None, display_name: str) -> None
 @click.argument("email")
 def passwd(email: str) -> None:
     """Set a new password (asked for, or read from stdin)."""
-    factory = _factory()
-    password = _read_password("新しいパスワード")
-    try:
-        hashed = hash_password(password)
-    except PasswordError as exc:
-        raise click.ClickException(str(exc)) from None
-    with factory.begin() as session:
-        row = session.scalar(select(Staff).where(func.lower(Staff.email) == normalize_email(email)))
-        if row is None:
-            raise click.ClickException(f"no account {email}")
-        row.password_hash = hashed
+    hashed = _new_password_hash("新しいパスワード")
+    with _factory().begin() as session:
+        _account(session, email).password_hash = hashed
     click.echo(f"password changed for {email}")
 
 
@@ -104,10 +108,7 @@ def passwd(email: str) -> None:
 def disable(email: str) -> None:
     """Stop an account from logging in (its audit entries stay)."""
     with _factory().begin() as session:
-        row = session.scalar(select(Staff).where(func.lower(Staff.email) == normalize_email(email)))
-        if row is None:
-            raise click.ClickException(f"no account {email}")
-        row.active = False
+        _account(session, email).active = False
     click.echo(f"disabled {email}")
 
 

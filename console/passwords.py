@@ -52,6 +52,13 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def staff_by_email(session: Session, email: str) -> Staff | None:
+    """The account with this address, compared case-insensitively."""
+    email = normalize_email(email)
+    return session.scalar(select(Staff).where(func.lower(Staff.email) == email)) \
+        if email else None
+
+
 def verify(staff: Staff | None, password: str) -> bool:
     try:
         return _hasher.verify(staff.password_hash if staff else _DUMMY, password) and \
@@ -68,8 +75,7 @@ def check_login(session: Session, email: str, password: str) -> Staff:
     throttle = session.get(LoginThrottle, email) if email else None
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise LoginError(LOCKED)
-    staff = session.scalar(select(Staff).where(func.lower(Staff.email) == email)) \
-        if email else None
+    staff = staff_by_email(session, email)
     if verify(staff, password) and staff is not None and staff.active:
         if throttle:
             session.delete(throttle)
