@@ -9,6 +9,7 @@ at once. The format is described in docs/directory-format.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "dictionaries" / "municipali
 NATIONAL_FILE = "_national.yaml"
 RULES_FILE = "_rules.yaml"
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PHONE = re.compile(r"^(#?\d[\d-]*\d|\d{3})$")
 _AGES = re.compile(r"^(\d*)-(\d*)$")
 
@@ -46,7 +46,9 @@ _DISTRICT_KEYS = {"id", "name", "reading", "spellings", "bare_name", "notes"}
 _TEXT_KEYS = ("where", "crisis", "multi", "general", "no_category", "until_district",
               "open_now", "closed_now", "closed_unknown_next", "hours_unknown",
               "contact_unknown", "district_question")
-_cache: dict[tuple, Directory] = {}   # (path, its mtime, _rules and _national mtimes)
+# What is loaded, by file (and what it was checked against), with the modification times it
+# was built from: a changed file is loaded again and replaces its entry.
+_cache: dict[tuple, tuple[tuple, Any]] = {}
 
 
 def resolve(id_or_path: str | Path) -> Path:
@@ -60,16 +62,11 @@ def load_directory(id_or_path: str) -> Directory:
     """An id like "nomi" (→ dictionaries/municipalities/nomi.yaml) or a path. Cached per
     file and modification time; raises DirectoryError listing every problem."""
     path = resolve(id_or_path)
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
-        raise DirectoryError([f"{path.name}: no such directory file ({path})"]) from None
-    shared = tuple(p.stat().st_mtime if p.exists() else 0.0
-                   for p in (path.parent / RULES_FILE, path.parent / NATIONAL_FILE))
-    key = (path, stamp, *shared)
-    if key not in _cache:
-        _cache[key] = _load_city(path)
-    return _cache[key]
+    stamp = _mtime(path)
+    if stamp is None:
+        raise DirectoryError([f"{path.name}: no such directory file ({path})"])
+    stamps = (stamp, _mtime(path.parent / RULES_FILE), _mtime(path.parent / NATIONAL_FILE))
+    return _cached(("city", path), stamps, lambda: _load_city(path))
 
 
 def check_file(path: str | Path) -> tuple[list[str], str]:
@@ -92,53 +89,22 @@ def check_file(path: str | Path) -> tuple[list[str], str]:
 
 # -- shared helpers -------------------------------------------------------------------------
 
-def _str(src: Source, m: dict, key: str, path: Path_, required: bool = False) -> str | None:
-    value = m.get(key)
-    if value is None:
-        if required:
-            src.error((*path, key) if key in m else path, f"{key} is required")
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not value.strip():
-        src.error((*path, key), f"{value!r} must be non-empty text")
-        return None
-    return value.strip()
 
 
-def _list(src: Source, m: dict, key: str, path: Path_) -> list:
-    value = m.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        src.error((*path, key), "must be a list")
-        return []
-    return value
-
-
-def _bool(src: Source, m: dict, key: str, path: Path_, default: bool) -> bool:
-    value = m.get(key, default)
-    if not isinstance(value, bool):
-        src.error((*path, key), f"{value!r} must be true or false")
-        return default
-    return value
-
-
-def _unknown_keys(src: Source, m: dict, allowed: set[str], path: Path_) -> None:
-    for key in m:
-        if key not in allowed:
-            src.error((*path, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
-
-
-def _mapping(src: Source, value: Any, path: Path_) -> dict | None:
-    if not isinstance(value, dict):
-        src.error(path, "must be a mapping")
-        return None
-    return value
+def _cached(key: tuple, stamps: tuple, build: Callable[[], Any]) -> Any:
+    hit = _cache.get(key)
+    if hit is None or hit[0] != stamps:
+        hit = _cache[key] = (stamps, build())
+    return hit[1]
 
 
 def _phone(src: Source, m: dict, path: Path_, required: bool = False) -> str | None:
-    phone = _str(src, m, "phone", path, required)
+    phone = src.get_str(m, "phone", path, required)
     if phone is not None and not _PHONE.match(phone):
         src.error((*path, "phone"), f"{phone!r} is not a phone number (digits and hyphens)")
         return None
@@ -157,32 +123,30 @@ def _raise(src: Source) -> None:
 
 # -- national lines -------------------------------------------------------------------------
 
-_national_cache: dict[tuple[Path, float], list[EmergencyContact]] = {}
-
-
 def load_national(path: Path) -> list[EmergencyContact]:
-    key = (path.resolve(), path.stat().st_mtime)
-    if key in _national_cache:
-        return _national_cache[key]
+    return _cached(("national", path.resolve()), (_mtime(path),), lambda: _parse_national(path))
+
+
+def _parse_national(path: Path) -> list[EmergencyContact]:
     src = Source(path)
     _raise(src)
-    top = _mapping(src, src.data, ()) or {}
-    _unknown_keys(src, top, {"contacts", "notes"}, ())
+    top = src.mapping(src.data, ()) or {}
+    src.only_keys(top, {"contacts", "notes"}, ())
     out: list[EmergencyContact] = []
     seen: set[str] = set()
-    for i, c in enumerate(_list(src, top, "contacts", ())):
+    for i, c in enumerate(src.get_list(top, "contacts", ())):
         p: Path_ = ("contacts", i)
-        if _mapping(src, c, p) is None:
+        if src.mapping(c, p) is None:
             continue
-        _unknown_keys(src, c, {"id", "name", "phone", "hours", "always_open", "source",
-                               "note", "recheck"}, p)
-        cid = _str(src, c, "id", p, True)
+        src.only_keys(c, {"id", "name", "phone", "hours", "always_open", "source",
+                          "note", "recheck"}, p)
+        cid = src.get_str(c, "id", p, True)
         if cid and cid in seen:
             src.error((*p, "id"), f"contact id {cid!r} is used twice")
         seen.add(cid or "")
-        name = _str(src, c, "name", p, True)
+        name = src.get_str(c, "name", p, True)
         phone = _phone(src, c, p, True)
-        hours = _str(src, c, "hours", p, True)
+        hours = src.get_str(c, "hours", p, True)
         source = c.get("source")
         if not isinstance(source, dict) or not source.get("organisation") or not source.get(
                 "url"):
@@ -192,10 +156,9 @@ def load_national(path: Path) -> list[EmergencyContact]:
             source_text = f"{source['organisation']} {source['url']}"
         out.append(EmergencyContact(
             name=name or "", phone=phone or "", hours=hours or "", id=cid or "",
-            always_open=_bool(src, c, "always_open", p, False), source=source_text,
-            note=_str(src, c, "note", p) or ""))
+            always_open=src.get_bool(c, "always_open", p, False), source=source_text,
+            note=src.get_str(c, "note", p) or ""))
     _raise(src)
-    _national_cache[key] = out
     return out
 
 
@@ -214,9 +177,9 @@ def _rule_kinds(src: Source, value: Any, path: Path_, kinds: set[str]) -> tuple[
 def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
                  contact_ids: set[str] | None) -> Rules:
     """`m` is _rules.yaml's top level, or a city's `rules:` override over `base`."""
-    _unknown_keys(src, m, {"kinds", "categories", "max_per_kind", "max_specialists",
-                           "multi_agency", "crisis_contacts", "night_contacts", "texts",
-                           "notes"}, path)
+    src.only_keys(m, {"kinds", "categories", "max_per_kind", "max_specialists",
+                      "multi_agency", "crisis_contacts", "night_contacts", "texts",
+                      "notes"}, path)
     kinds = tuple(m["kinds"]) if isinstance(m.get("kinds"), list) else (
         base.kinds if base else ())
     if base is None and not kinds:
@@ -235,16 +198,16 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
 
     categories = dict(base.categories) if base else {}
     cats = m.get("categories", {})
-    if _mapping(src, cats, (*path, "categories")) is not None:
+    if src.mapping(cats, (*path, "categories")) is not None:
         for cat, r in cats.items():
             p = (*path, "categories", cat)
             if cat not in CATEGORIES:
                 src.error(p, f"unknown category key {cat!r} (see taxonomy.md)")
                 continue
-            if _mapping(src, r, p) is None:
+            if src.mapping(r, p) is None:
                 continue
-            _unknown_keys(src, r, {"field", "kinds", "by_age", "ignore_age", "counts_as",
-                                   "reason", "contacts", "crisis_contacts"}, p)
+            src.only_keys(r, {"field", "kinds", "by_age", "ignore_age", "counts_as",
+                              "reason", "contacts", "crisis_contacts"}, p)
             old = categories.get(cat)
             field_ = r.get("field", old.field if old else None)
             if field_ not in FIELDS:
@@ -310,21 +273,21 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
     )
 
 
-_rules_cache: dict[tuple[Path, float], Rules] = {}
-
-
 def load_rules(path: Path, contact_ids: set[str] | None = None) -> Rules:
+    """The rules, checked against `contact_ids` (default: the national lines beside them)."""
     if contact_ids is None:
         contact_ids = {c.id for c in load_national(path.parent / NATIONAL_FILE)}
-    key = (path.resolve(), path.stat().st_mtime)
-    if key in _rules_cache:
-        return _rules_cache[key]
+    ids = frozenset(contact_ids)
+    return _cached(("rules", path.resolve(), ids), (_mtime(path),),
+                   lambda: _parse_rules_file(path, ids))
+
+
+def _parse_rules_file(path: Path, contact_ids: frozenset[str]) -> Rules:
     src = Source(path)
     _raise(src)
-    top = _mapping(src, src.data, ()) or {}
-    rules = _parse_rules(src, top, None, (), contact_ids)
+    top = src.mapping(src.data, ()) or {}
+    rules = _parse_rules(src, top, None, (), set(contact_ids))
     _raise(src)
-    _rules_cache[key] = rules
     return rules
 
 
@@ -333,12 +296,11 @@ def load_rules(path: Path, contact_ids: set[str] | None = None) -> Rules:
 def _load_city(path: Path) -> Directory:
     src = Source(path)
     _raise(src)
-    top = _mapping(src, src.data, ()) or {}
-    _unknown_keys(src, top, _TOP_KEYS, ())
-    city_id = _str(src, top, "id", (), True) or path.stem
-    if not _ID.match(city_id):
-        src.error(("id",), f"{city_id!r} must be lower-case letters, digits, - or _")
-    name = _str(src, top, "name", (), True) or city_id
+    top = src.mapping(src.data, ()) or {}
+    src.only_keys(top, _TOP_KEYS, ())
+    city_id = src.get_str(top, "id", (), True) or path.stem
+    src.expect_id(city_id, ("id",))
+    name = src.get_str(top, "name", (), True) or city_id
 
     national_name = top.get("national", NATIONAL_FILE)
     national: list[EmergencyContact] = []
@@ -352,7 +314,7 @@ def _load_city(path: Path) -> Directory:
         rules = load_rules(path.parent / RULES_FILE, contact_ids)
     except (DirectoryError, OSError) as exc:
         src.error(("rules",), f"cannot load {RULES_FILE}: {exc}")
-    if rules is not None and "rules" in top and _mapping(src, top["rules"], ("rules",)):
+    if rules is not None and "rules" in top and src.mapping(top["rules"], ("rules",)):
         rules = _parse_rules(src, top["rules"], rules, ("rules",), contact_ids)
     kinds = set(rules.kinds) if rules else set()
 
@@ -362,7 +324,7 @@ def _load_city(path: Path) -> Directory:
     agency_ids = {a.id for a in agencies}
 
     general = []
-    for i, gid in enumerate(_list(src, top, "general_windows", ())):
+    for i, gid in enumerate(src.get_list(top, "general_windows", ())):
         if gid not in agency_ids:
             src.error(("general_windows", i), f"unknown agency id {gid!r}")
         general.append(gid)
@@ -373,37 +335,37 @@ def _load_city(path: Path) -> Directory:
         src.error(("general_windows",), "one general window must cover the whole city "
                                         "(no districts), for residents whose district is unknown")
 
-    sessions = parse_sessions(src, _list(src, top, "sessions", ()), agency_ids)
-    documents = [str(d) for d in _list(src, top, "documents", ())]
+    sessions = parse_sessions(src, src.get_list(top, "sessions", ()), agency_ids)
+    documents = [str(d) for d in src.get_list(top, "documents", ())]
     _raise(src)
     return Directory(
         id=city_id, name=name, districts=districts, source=path,
-        prefecture=_str(src, top, "prefecture", ()) or "", agencies=agencies,
+        prefecture=src.get_str(top, "prefecture", ()) or "", agencies=agencies,
         general_windows=general, national=national, rules=rules, sessions=sessions,
-        documents=documents, web=_str(src, top, "web", ()),
+        documents=documents, web=src.get_str(top, "web", ()),
     )
 
 
 def _parse_districts(src: Source, top: dict) -> list[District]:
     out: list[District] = []
     seen: set[str] = set()
-    for i, d in enumerate(_list(src, top, "districts", ())):
+    for i, d in enumerate(src.get_list(top, "districts", ())):
         p: Path_ = ("districts", i)
-        if _mapping(src, d, p) is None:
+        if src.mapping(d, p) is None:
             continue
-        _unknown_keys(src, d, _DISTRICT_KEYS, p)
-        did = _str(src, d, "id", p, True)
-        if did and not _ID.match(did):
-            src.error((*p, "id"), f"{did!r} must be lower-case letters, digits, - or _")
+        src.only_keys(d, _DISTRICT_KEYS, p)
+        did = src.get_str(d, "id", p, True)
+        if did:
+            src.expect_id(did, (*p, "id"))
         if did in seen:
             src.error((*p, "id"), f"district id {did!r} is used twice")
         seen.add(did or "")
-        name = _str(src, d, "name", p, True) or ""
-        spellings = [str(s) for s in _list(src, d, "spellings", p)]
+        name = src.get_str(d, "name", p, True) or ""
+        spellings = [str(s) for s in src.get_list(d, "spellings", p)]
         out.append(District(
-            id=did or "", name=name, reading=_str(src, d, "reading", p),
+            id=did or "", name=name, reading=src.get_str(d, "reading", p),
             spellings=tuple(dict.fromkeys(s for s in spellings if s and s != name)),
-            bare_name=_bool(src, d, "bare_name", p, True)))
+            bare_name=src.get_bool(d, "bare_name", p, True)))
     return out
 
 
@@ -411,26 +373,25 @@ def _parse_agencies(src: Source, top: dict, kinds: set[str],
                     district_ids: set[str]) -> list[Agency]:
     out: list[Agency] = []
     seen: dict[str, int] = {}
-    for i, a in enumerate(_list(src, top, "agencies", ())):
+    for i, a in enumerate(src.get_list(top, "agencies", ())):
         p: Path_ = ("agencies", i)
-        if _mapping(src, a, p) is None:
+        if src.mapping(a, p) is None:
             continue
-        _unknown_keys(src, a, _AGENCY_KEYS, p)
-        aid = _str(src, a, "id", p, True) or f"#{i}"
-        if not _ID.match(aid):
-            src.error((*p, "id"), f"{aid!r} must be lower-case letters, digits, - or _")
+        src.only_keys(a, _AGENCY_KEYS, p)
+        aid = src.get_str(a, "id", p, True) or f"#{i}"
+        src.expect_id(aid, (*p, "id"))
         if aid in seen:
             src.error((*p, "id"), f"agency id {aid!r} is used twice "
                                   f"(first at agencies[{seen[aid]}])")
         seen.setdefault(aid, i)
-        kind = _str(src, a, "kind", p, True) or ""
+        kind = src.get_str(a, "kind", p, True) or ""
         if kind and kinds and kind not in kinds:
             src.error((*p, "kind"), f"unknown agency kind {kind!r} (see {RULES_FILE} kinds)")
-        also = [str(k) for k in _list(src, a, "also_kinds", p)]
+        also = [str(k) for k in src.get_list(a, "also_kinds", p)]
         for j, k in enumerate(also):
             if kinds and k not in kinds:
                 src.error((*p, "also_kinds", j), f"unknown agency kind {k!r}")
-        fields = [str(f) for f in _list(src, a, "fields", p)]
+        fields = [str(f) for f in src.get_list(a, "fields", p)]
         for j, f in enumerate(fields):
             if f not in FIELDS:
                 src.error((*p, "fields", j), f"unknown field {f!r}; use {', '.join(FIELDS)}")
@@ -443,7 +404,7 @@ def _parse_agencies(src: Source, top: dict, kinds: set[str],
         for j, c in enumerate(cats):
             if c not in CATEGORIES:
                 src.error((*p, "categories", j), f"unknown category key {c!r}")
-        dists = [str(d) for d in _list(src, a, "districts", p)]
+        dists = [str(d) for d in src.get_list(a, "districts", p)]
         for j, d in enumerate(dists):
             if d not in district_ids:
                 src.error((*p, "districts", j), f"unknown district {d!r}")
@@ -456,17 +417,17 @@ def _parse_agencies(src: Source, top: dict, kinds: set[str],
                 ages = (int(m.group(1) or 0), int(m.group(2)) if m.group(2) else None)
         hours = H.parse_hours(a["hours"], src, (*p, "hours")) if a.get("hours") else None
         out.append(Agency(
-            id=aid, name=_str(src, a, "name", p, True) or aid, kind=kind,
+            id=aid, name=src.get_str(a, "name", p, True) or aid, kind=kind,
             also_kinds=tuple(also), fields=tuple(fields), categories=tuple(cats),
-            groups=tuple(str(g) for g in _list(src, a, "groups", p)), ages=ages,
+            groups=tuple(str(g) for g in src.get_list(a, "groups", p)), ages=ages,
             districts=tuple(dists), hours=hours, phone=_phone(src, a, p),
-            phone_note=_str(src, a, "phone_note", p) or "",
-            address=_str(src, a, "address", p), place=_str(src, a, "place", p),
-            web=_str(src, a, "web", p), email=_str(src, a, "email", p),
-            operator=_str(src, a, "operator", p),
-            chat_handoff=_bool(src, a, "chat_handoff", p, False),
-            bookings=_bool(src, a, "bookings", p, False),
-            referable=_bool(src, a, "referable", p, True),
-            note=_str(src, a, "note", p) or "", source=_str(src, a, "source", p) or "",
+            phone_note=src.get_str(a, "phone_note", p) or "",
+            address=src.get_str(a, "address", p), place=src.get_str(a, "place", p),
+            web=src.get_str(a, "web", p), email=src.get_str(a, "email", p),
+            operator=src.get_str(a, "operator", p),
+            chat_handoff=src.get_bool(a, "chat_handoff", p, False),
+            bookings=src.get_bool(a, "bookings", p, False),
+            referable=src.get_bool(a, "referable", p, True),
+            note=src.get_str(a, "note", p) or "", source=src.get_str(a, "source", p) or "",
         ))
     return out

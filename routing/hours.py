@@ -53,8 +53,8 @@ def parse_hhmm(value: Any, src: Source, path: Path_, allow_24: bool = False) -> 
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
-def _ranges(value: Any, src: Source, path: Path_) -> tuple[tuple[int, int], ...] | None:
-    """'08:30-17:15', a list of such strings, or 'closed'."""
+def _ranges(value: Any, src: Source, path: Path_) -> tuple[tuple[int, int], ...]:
+    """'08:30-17:15', a list of such strings, or 'closed'. () after a problem (in `src`)."""
     if value == "closed" or value is False:
         return ()
     items = value if isinstance(value, list) else [value]
@@ -64,58 +64,39 @@ def _ranges(value: Any, src: Source, path: Path_) -> tuple[tuple[int, int], ...]
         m = _RANGE.match(item) if isinstance(item, str) else None
         if not m:
             src.error(p, f"{item!r} is not HH:MM-HH:MM")
-            return None
+            return ()
         h1, m1, h2, m2 = (int(g) for g in m.groups())
         start, end = h1 * 60 + m1, h2 * 60 + m2
         if h1 > 23 or m1 > 59 or m2 > 59 or end > 24 * 60 or end <= start:
             src.error(p, f"{item!r} is not a time range within one day (end after start)")
-            return None
+            return ()
         out.append((start, end))
     return tuple(sorted(out))
 
 
 def parse_hours(value: Any, src: Source, path: Path_) -> Hours | None:
+    """The block as Hours; problems go to `src` (a file with problems builds no directory)."""
     if not isinstance(value, dict):
         src.error(path, "must be a mapping of weekday (mon..sun, weekdays, daily) to HH:MM-HH:MM")
         return None
-    week: list[tuple[tuple[int, int], ...]] = [()] * 7
-    extra: dict[str, Any] = {"holidays": (), "year_end": ()}
-    closed: set[date] = set()
-    ok = True
-    order = ["daily", "weekdays", *WEEKDAYS]   # specific days override the shorthands
     for key in value:
         if key not in HOURS_KEYS:
             src.error((*path, key), f"unknown key; use one of {', '.join(HOURS_KEYS)}")
-            ok = False
-    for key in order:
-        if key not in value:
-            continue
-        r = _ranges(value[key], src, (*path, key))
-        if r is None:
-            ok = False
-            continue
-        days = range(7) if key == "daily" else range(5) if key == "weekdays" else [
-            WEEKDAYS.index(key)]
-        for d in days:
-            week[d] = r
-    for key in ("holidays", "year_end"):
+
+    def ranges(key: str) -> tuple[tuple[int, int], ...]:
+        return _ranges(value[key], src, (*path, key)) if key in value else ()
+
+    week: list[tuple[tuple[int, int], ...]] = [()] * 7
+    for key in ("daily", "weekdays", *WEEKDAYS):   # specific days override the shorthands
         if key in value:
-            r = _ranges(value[key], src, (*path, key))
-            if r is None:
-                ok = False
-            else:
-                extra[key] = r
-    for i, d in enumerate(value.get("closed") or []):
-        if not isinstance(d, date):
-            src.error((*path, "closed", i), f"{d!r} is not a date (YYYY-MM-DD)")
-            ok = False
-        else:
-            closed.add(d)
-    note = value.get("note", "")
-    if not ok:
-        return None
-    return Hours(week=tuple(week), holidays=extra["holidays"], year_end=extra["year_end"],
-                 closed=frozenset(closed), note=str(note or ""))
+            r = ranges(key)
+            days = range(7) if key == "daily" else range(5) if key == "weekdays" else [
+                WEEKDAYS.index(key)]
+            for d in days:
+                week[d] = r
+    return Hours(week=tuple(week), holidays=ranges("holidays"), year_end=ranges("year_end"),
+                 closed=frozenset(src.get_dates(value, "closed", path)),
+                 note=str(value.get("note") or ""))
 
 
 def ranges_on(hours: Hours, day: date) -> tuple[tuple[int, int], ...]:

@@ -30,20 +30,6 @@ _KEYS = {"id", "agency", "title", "dates", "repeat", "start", "end", "slot_minut
 _SLOT_ID = re.compile(r"^(?P<series>.+)-(?P<day>\d{8})-(?P<hhmm>\d{4})$")
 
 
-def _dates(src: Source, m: dict, key: str, path: Path_) -> list[date]:
-    value = m.get(key) or []
-    if not isinstance(value, list):
-        src.error((*path, key), "must be a list of dates (YYYY-MM-DD)")
-        return []
-    out = []
-    for i, d in enumerate(value):
-        if isinstance(d, date) and not isinstance(d, datetime):
-            out.append(d)
-        else:
-            src.error((*path, key, i), f"{d!r} is not a date (YYYY-MM-DD)")
-    return out
-
-
 def _text(m: dict, key: str) -> str | None:
     value = m.get(key)
     if value is None:
@@ -59,9 +45,7 @@ def _repeat(src: Source, r: Any, path: Path_):
     if not isinstance(r, dict):
         src.error(path, "must be a mapping with monthly: or weekly:")
         return monthly, weekly, None, None
-    for key in r:
-        if key not in ("monthly", "weekly", "from", "until"):
-            src.error((*path, key), "unknown key (allowed: monthly, weekly, from, until)")
+    src.only_keys(r, {"monthly", "weekly", "from", "until"}, path)
     for i, item in enumerate(r.get("monthly") or []):
         p = (*path, "monthly", i)
         if not isinstance(item, dict) or item.get("weekday") not in H.WEEKDAYS or item.get(
@@ -91,15 +75,11 @@ def parse_sessions(src: Source, items: list, agency_ids: set[str]) -> list[Sessi
     seen: set[str] = set()
     for i, s in enumerate(items):
         p: Path_ = ("sessions", i)
-        if not isinstance(s, dict):
-            src.error(p, "must be a mapping")
+        if src.mapping(s, p) is None:
             continue
-        for key in s:
-            if key not in _KEYS:
-                src.error((*p, key), f"unknown key (allowed: {', '.join(sorted(_KEYS))})")
+        src.only_keys(s, _KEYS, p)
         sid = str(s.get("id") or "")
-        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", sid):
-            src.error((*p, "id"), f"{sid!r} must be lower-case letters, digits, - or _")
+        src.expect_id(sid, (*p, "id"))
         if sid in seen:
             src.error((*p, "id"), f"session id {sid!r} is used twice")
         seen.add(sid)
@@ -111,7 +91,7 @@ def parse_sessions(src: Source, items: list, agency_ids: set[str]) -> list[Sessi
         end = H.parse_hhmm(s.get("end"), src, (*p, "end"), allow_24=True)
         if start is not None and end is not None and end <= start:
             src.error((*p, "end"), "must be after start")
-        dates = _dates(src, s, "dates", p)
+        dates = src.get_dates(s, "dates", p)
         monthly, weekly, valid_from, valid_until = ([], [], None, None)
         if "repeat" in s:
             monthly, weekly, valid_from, valid_until = _repeat(src, s["repeat"], (*p, "repeat"))
@@ -125,25 +105,19 @@ def parse_sessions(src: Source, items: list, agency_ids: set[str]) -> list[Sessi
         if (isinstance(slot_minutes, int) and start is not None and end is not None
                 and slot_minutes > end - start):
             src.error((*p, "slot_minutes"), "is longer than the session")
-        flags = {}
-        for key, default in (("skip_holidays", True), ("family_only_ok", False),
-                             ("booking_required", False), ("confidential", False)):
-            flags[key] = s.get(key, default)
-            if not isinstance(flags[key], bool):
-                src.error((*p, key), f"{flags[key]!r} must be true or false")
         out.append(SessionSeries(
             id=sid, agency=str(s.get("agency")), title=str(s.get("title") or ""),
             dates=tuple(dates), monthly=tuple(monthly), weekly=tuple(weekly),
             valid_from=valid_from, valid_until=valid_until, start=start or 0, end=end or 0,
             slot_minutes=slot_minutes if isinstance(slot_minutes, int) else None,
             capacity=capacity if isinstance(capacity, int) else None,
-            skip_holidays=bool(flags["skip_holidays"]),
-            cancelled=frozenset(_dates(src, s, "cancelled", p)),
-            extra_dates=tuple(_dates(src, s, "extra_dates", p)),
+            skip_holidays=src.get_bool(s, "skip_holidays", p, True),
+            cancelled=frozenset(src.get_dates(s, "cancelled", p)),
+            extra_dates=tuple(src.get_dates(s, "extra_dates", p)),
             place=_text(s, "place"), address=_text(s, "address"), access=_text(s, "access"),
-            bring=_text(s, "bring"), family_only_ok=bool(flags["family_only_ok"]),
-            booking_required=bool(flags["booking_required"]),
-            confidential=bool(flags["confidential"]), fee=_text(s, "fee"),
+            bring=_text(s, "bring"), family_only_ok=src.get_bool(s, "family_only_ok", p, False),
+            booking_required=src.get_bool(s, "booking_required", p, False),
+            confidential=src.get_bool(s, "confidential", p, False), fee=_text(s, "fee"),
             notes=_text(s, "notes") or "",
         ))
     return out

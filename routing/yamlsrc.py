@@ -2,16 +2,22 @@
 
 Plain scalars are resolved as PyYAML's safe loader does, except that anything with a colon
 stays a string: YAML 1.1 reads `8:30` as the sexagesimal number 510.
+
+The `get_*`-style helpers of Source read one value and record any problem with it, so a file
+reports every problem at once; with errors recorded, no directory is built from the values.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 Path_ = tuple[str | int, ...]
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def fmt_path(path: Path_) -> str:
@@ -56,6 +62,67 @@ class Source:
 
     def error(self, path: Path_, message: str) -> None:
         self.errors.append(f"{self.name}:{self.line(path)}: {fmt_path(path)}: {message}")
+
+    # -- reading checked values -------------------------------------------------------------
+
+    def get_str(self, m: dict, key: str, path: Path_, required: bool = False) -> str | None:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.error((*path, key) if key in m else path, f"{key} is required")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.error((*path, key), f"{value!r} must be non-empty text")
+            return None
+        return value.strip()
+
+    def get_list(self, m: dict, key: str, path: Path_) -> list:
+        value = m.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((*path, key), "must be a list")
+            return []
+        return value
+
+    def get_bool(self, m: dict, key: str, path: Path_, default: bool) -> bool:
+        value = m.get(key, default)
+        if not isinstance(value, bool):
+            self.error((*path, key), f"{value!r} must be true or false")
+            return default
+        return value
+
+    def get_dates(self, m: dict, key: str, path: Path_) -> list[date]:
+        value = m.get(key) or []
+        if not isinstance(value, list):
+            self.error((*path, key), "must be a list of dates (YYYY-MM-DD)")
+            return []
+        out = []
+        for i, d in enumerate(value):
+            if isinstance(d, date) and not isinstance(d, datetime):
+                out.append(d)
+            else:
+                self.error((*path, key, i), f"{d!r} is not a date (YYYY-MM-DD)")
+        return out
+
+    def mapping(self, value: Any, path: Path_) -> dict | None:
+        if not isinstance(value, dict):
+            self.error(path, "must be a mapping")
+            return None
+        return value
+
+    def only_keys(self, m: dict, allowed: set[str], path: Path_) -> None:
+        for key in m:
+            if key not in allowed:
+                self.error((*path, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def expect_id(self, value: str, path: Path_) -> None:
+        if not ID.match(value):
+            self.error(path, f"{value!r} must be lower-case letters, digits, - or _")
+
+    # -- conversion ---------------------------------------------------------------------------
 
     def _convert(self, node: yaml.Node, path: Path_) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
