@@ -23,6 +23,7 @@ from sqlalchemy import select
 from console import audit, auth, bp
 from console.audit import do_audit
 from console.store import db
+from routing import sessions as S
 from tsunagu import booking as B
 from tsunagu import clock
 from tsunagu.clock import JST
@@ -52,8 +53,13 @@ class SlotView:
     bookings: list[Booking] = field(default_factory=list)
 
     @property
+    def holding(self) -> list[Booking]:
+        """The bookings that hold a place (all but the cancelled)."""
+        return [b for b in self.bookings if b.status != "cancelled"]
+
+    @property
     def held(self) -> int:
-        return sum(1 for b in self.bookings if b.status != "cancelled")
+        return len(self.holding)
 
 
 @dataclass
@@ -92,7 +98,7 @@ def calendar(staff: Staff, start: datetime, end: datetime) -> list[SessionView]:
     found: dict[str, SessionView] = {}
     directory = _directory()
     if directory is not None:
-        for s in B.upcoming_sessions(directory, start, end - start):
+        for s in S.upcoming(directory, start, end):
             view = found.setdefault(s.id, SessionView(
                 s.id, s.title, s.agency, s.starts_at,
                 " ".join(p for p in (s.place, s.address) if p)))
@@ -102,8 +108,10 @@ def calendar(staff: Staff, start: datetime, end: datetime) -> list[SessionView]:
     rows = session.scalars(select(Booking).where(Booking.starts_at >= start,
                                                  Booking.starts_at < end)
                            .order_by(Booking.starts_at, Booking.id)).all()
+    known = {slot_id for view in found.values() for slot_id in view.slots}
+    gone = {b.slot_id for b in rows} - known   # capacity as stored when last booked
     capacities = dict(session.execute(select(BookingSlot.slot_id, BookingSlot.capacity)
-                                      .where(BookingSlot.slot_id.in_({b.slot_id for b in rows}))).all())
+                                      .where(BookingSlot.slot_id.in_(gone))).all()) if gone else {}
     for b in rows:
         view = found.setdefault(b.session_id, SessionView(
             b.session_id, b.title, "", b.starts_at, b.place))  # gone from the directory
@@ -130,8 +138,8 @@ def _day(value: str | None, default: date) -> date:
         abort(400, "日付は YYYY-MM-DD で指定してください。")
 
 
-def _booking(booking_id: int, *, for_update: bool = False) -> Booking:
-    """access_booking_by_id: a booking in a session the staff member may see."""
+def access_booking_by_id(staff: Staff, booking_id: int, *, for_update: bool = False) -> Booking:
+    """A booking in a session the staff member may see, or abort 404 / 403."""
     session = db()
     query = select(Booking).where(Booking.id == booking_id)
     if for_update:
@@ -140,8 +148,8 @@ def _booking(booking_id: int, *, for_update: bool = False) -> Booking:
     if booking is None:
         abort(404)
     directory = _directory()
-    found = B.find_slot(directory, booking.slot_id) if directory is not None else None
-    if found is not None and not _may_see(current_user, found[0].agency):
+    found = S.find_slot(directory, booking.slot_id) if directory is not None else None
+    if found is not None and not _may_see(staff, found[0].agency):
         abort(403)
     return booking
 
@@ -161,7 +169,7 @@ def mark_booking(booking_id: int):  # type: ignore[no-untyped-def]
     status = request.form.get("status", "")
     if status not in ("attended", "no_show", "booked"):
         abort(400, "来所 / 来所なし / 取り消し のどれかを選んでください。")
-    booking = _booking(booking_id, for_update=True)
+    booking = access_booking_by_id(current_user, booking_id, for_update=True)
     try:
         B.do_mark(db(), booking, status, staff_id=current_user.id, now=clock.now())
     except B.BookingError:
@@ -177,7 +185,7 @@ def mark_booking(booking_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/bookings/<int:booking_id>/cancel")
 @login_required
 def cancel_booking(booking_id: int):  # type: ignore[no-untyped-def]
-    booking = _booking(booking_id, for_update=True)
+    booking = access_booking_by_id(current_user, booking_id, for_update=True)
     if B.do_cancel_by_staff(db(), booking, staff_id=current_user.id, now=clock.now()):
         do_audit(db(), current_user, "booking_cancel", booking.conversation_id,
                  f"booking {booking.id}")
@@ -287,7 +295,7 @@ def ical(views: list[SessionView], now: datetime) -> str:
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:つなぐ 相談会の予約"]
     for view in views:
         for slot in view.slots.values():
-            held = [b for b in slot.bookings if b.status != "cancelled"]
+            held = slot.holding
             cap = f"/{slot.capacity}" if slot.capacity else ""
             people = [f"・{b.nickname or '（呼び名なし）'}（{b.who_label}）"
                       + ("" if b.status == "booked" else f" {b.status_label}") for b in held]
