@@ -30,12 +30,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from routing import sessions as S
 from tsunagu import clock
 from tsunagu.clock import JST
 from tsunagu.db import is_postgres
-from tsunagu.jtext import jdate
+from tsunagu.jtext import jdatetime
 from tsunagu.models import Conversation, Resident
-from tsunagu.models.booking import Booking, BookingReminder, BookingSlot, CalendarFeedToken
+from tsunagu.models.booking import WHO, Booking, BookingReminder, BookingSlot, CalendarFeedToken
 from tsunagu.outbox import QuickReply, Reply, do_enqueue
 
 if TYPE_CHECKING:
@@ -51,6 +52,10 @@ CUTOFF = timedelta(hours=1)           # booking closes this long before a slot s
 MAX_DATES = 6                         # dates offered at once (phone-sized button rows)
 NIGHT_START, NIGHT_END = 21, 8        # JST hours with no reminders
 NICKNAME_MAX = 20
+RECHECK = timedelta(minutes=1)        # the reminder job looks for due reminders this often
+
+# Shown with every booking message; the bot's 「予約の確認」 command answers it.
+CHECK = QuickReply("予約の確認", "cmd:bkshow")
 
 
 class BookingError(Exception):
@@ -91,21 +96,14 @@ def capacity_of(slot: routing.Slot) -> int:
     return slot.capacity or DEFAULT_CAPACITY
 
 
-def upcoming_sessions(directory: routing.Directory, now: datetime,
-                      horizon: timedelta = HORIZON) -> list[routing.Session]:
-    from routing import sessions as S
-
-    if not getattr(directory, "sessions", None):
-        return []
-    return S.upcoming(directory, now, now + horizon)
-
-
 def open_slots(session: Session, directory: routing.Directory, now: datetime,
-               resident_id: int | None = None) -> list[OpenSlot]:
+               resident_id: int | None = None,
+               replacing: Booking | None = None) -> list[OpenSlot]:
     """Bookable slots in time order: not closing, with a place left, in a session the
-    resident has not booked already."""
-    sessions = upcoming_sessions(directory, now)
-    slots = [(s, sl) for s in sessions for sl in s.slots if sl.starts_at - CUTOFF > now]
+    resident has not booked already. `replacing` (予約の変更): that booking's session may
+    be chosen again, any slot of it but its own."""
+    slots = [(s, sl) for s in S.upcoming(directory, now, now + HORIZON) for sl in s.slots
+             if sl.starts_at - CUTOFF > now]
     if not slots:
         return []
     taken = dict(session.execute(
@@ -119,18 +117,13 @@ def open_slots(session: Session, directory: routing.Directory, now: datetime,
     for s, sl in slots:
         cap = capacity_of(sl)
         left = cap - taken.get(sl.id, 0)
-        if left > 0 and s.id not in mine:
+        again = (replacing is not None and s.id == replacing.session_id
+                 and sl.id != replacing.slot_id)
+        if left > 0 and (s.id not in mine or again):
             out.append(OpenSlot(s, sl, cap, left))
+    if replacing is not None:
+        out.sort(key=lambda o: (o.slot.starts_at, o.slot.id))
     return out
-
-
-def find_slot(directory: routing.Directory,
-              slot_id: str) -> tuple[routing.Session, routing.Slot] | None:
-    from routing import sessions as S
-
-    if not getattr(directory, "sessions", None):
-        return None
-    return S.find_slot(directory, slot_id)
 
 
 # --- nickname ------------------------------------------------------------------------
@@ -194,13 +187,13 @@ def do_book(session: Session, *, resident: Resident, conversation: Conversation 
     """Book a place in the caller's transaction, or raise SlotGone / AlreadyBooked /
     SlotFull and change nothing. `replace`: a booking of the resident's that this one
     replaces (予約の変更); it is cancelled only if the new one succeeds."""
-    found = find_slot(directory, slot_id)
+    found = S.find_slot(directory, slot_id)
     if found is None:
         raise SlotGone(slot_id)
     s, slot = found
     if slot.starts_at - CUTOFF <= now:
         raise SlotGone(slot_id)
-    if who not in ("self", "family", "both"):
+    if who not in WHO:
         raise ValueError(f"who={who!r}")
     clash = session.scalar(select(Booking.id).where(
         Booking.resident_id == resident.id, Booking.session_id == s.id,
@@ -235,8 +228,8 @@ def do_cancel(session: Session, booking: Booking, *, by: str, now: datetime) -> 
         update(Booking).where(Booking.id == booking.id, Booking.status == "booked")
         .values(status="cancelled", cancelled_by=by, cancelled_at=now)
         .execution_options(synchronize_session=False)).rowcount
+    session.refresh(booking)
     if changed != 1:
-        session.refresh(booking)
         return False
     _free_place(session, booking.slot_id)
     session.execute(
@@ -244,7 +237,6 @@ def do_cancel(session: Session, booking: Booking, *, by: str, now: datetime) -> 
         .where(BookingReminder.booking_id == booking.id, BookingReminder.status == "pending")
         .values(status="cancelled", done_at=now)
         .execution_options(synchronize_session=False))
-    session.refresh(booking)
     return True
 
 
@@ -271,8 +263,8 @@ def active_bookings(session: Session, resident_id: int, now: datetime) -> list[B
 def when_text(booking_or_start: Booking | datetime) -> str:
     """2025年1月15日(水) 19:00〜"""
     start = (booking_or_start.starts_at if isinstance(booking_or_start, Booking)
-             else booking_or_start).astimezone(JST)
-    return f"{jdate(start)} {start:%H:%M}〜"
+             else booking_or_start)
+    return jdatetime(start) + "〜"
 
 
 # --- reminders -----------------------------------------------------------------------
@@ -324,8 +316,7 @@ def reminder_text(booking: Booking, kind: str) -> str:
 
 
 def reminder_buttons(booking: Booking) -> list[QuickReply]:
-    return [QuickReply("予約をキャンセル", f"bk:cx:{booking.id}"),
-            QuickReply("予約の確認", "cmd:bkshow")]
+    return [QuickReply("予約をキャンセル", f"bk:cx:{booking.id}"), CHECK]
 
 
 def _open_conversation(session: Session, resident_id: int) -> Conversation | None:
@@ -333,6 +324,14 @@ def _open_conversation(session: Session, resident_id: int) -> Conversation | Non
         select(Conversation)
         .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
         .order_by(Conversation.id.desc()).limit(1))
+
+
+def _reachable(session: Session, resident_id: int) -> Resident | None:
+    """The resident, unless they unfollowed, blocked the account or deleted their data."""
+    resident = session.get(Resident, resident_id)
+    if resident is None or resident.deleted_at is not None or not resident.active:
+        return None
+    return resident
 
 
 def send_due_reminders(factory: sessionmaker[Session], limit: int = 20) -> bool:
@@ -347,15 +346,14 @@ def send_due_reminders(factory: sessionmaker[Session], limit: int = 20) -> bool:
         worked = False
         for reminder in session.scalars(query).all():
             booking = session.get(Booking, reminder.booking_id)
-            resident = session.get(Resident, booking.resident_id) if booking else None
             if booking is None or booking.status != "booked":
                 reminder.status = "cancelled"
             elif now >= reminder.expires_at:
                 reminder.status = "skipped"
             elif is_night(now):
                 continue  # due but night: wait for the morning (or expire)
-            elif resident is None or resident.deleted_at is not None or not resident.active:
-                reminder.status = "skipped"  # unfollowed, blocked or deleted
+            elif (resident := _reachable(session, booking.resident_id)) is None:
+                reminder.status = "skipped"
             else:
                 out = do_enqueue(session, resident,
                                  _open_conversation(session, resident.id),
@@ -368,9 +366,33 @@ def send_due_reminders(factory: sessionmaker[Session], limit: int = 20) -> bool:
     return worked
 
 
+def _next_due(factory: sessionmaker[Session], now: datetime) -> datetime | None:
+    with factory() as session:
+        return session.scalar(
+            select(BookingReminder.due_at)
+            .where(BookingReminder.status == "pending", BookingReminder.due_at > now)
+            .order_by(BookingReminder.due_at).limit(1))
+
+
 def _reminder_job(factory: sessionmaker[Session],
                   settings: object) -> tuple[str, Callable[[], bool]]:
-    return "booking-reminders", lambda: send_due_reminders(factory)
+    """After a pass with nothing to do, the job rests until the next reminder is due, or
+    RECHECK at most (a booking made meanwhile may add an earlier one). Both by the clock,
+    which tests and the demo move: moving it back ends the rest too."""
+    rest: list[datetime] = []   # [from, until] while resting
+
+    def step() -> bool:
+        now = clock.now()
+        if rest and rest[0] <= now < rest[1]:
+            return False
+        rest.clear()
+        if send_due_reminders(factory):
+            return True
+        due = _next_due(factory, now)
+        rest.extend((now, min(now + RECHECK, due) if due else now + RECHECK))
+        return False
+
+    return "booking-reminders", step
 
 
 # --- staff side ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bots import texts
 from bots.flows import command, postback, state
+from routing import sessions as S
 from tsunagu import booking as B
 from tsunagu.clock import JST
 from tsunagu.jtext import WEEKDAYS, jdate, normalize_command
@@ -29,9 +30,8 @@ if TYPE_CHECKING:
 
 STOP = QuickReply("やめる", "bk:x")
 SKIP_NAME = QuickReply("なしで進む", "bk:n:skip")
-WHO_BUTTONS = [QuickReply("本人", "bk:w:self"), QuickReply("家族", "bk:w:family"),
-               QuickReply("本人と家族", "bk:w:both")]
-CHECK = QuickReply("予約の確認", "cmd:bkshow")
+WHO_BUTTONS = [QuickReply(label, f"bk:w:{who}") for who, label in WHO.items()]
+CHECK = B.CHECK
 CHANGE = QuickReply("予約の変更", "cmd:bkchange")
 CANCEL = QuickReply("予約のキャンセル", "cmd:bkcancel")
 STATES = ("book_date", "book_time", "book_who", "book_name", "book_confirm", "book_pick",
@@ -70,21 +70,21 @@ def _replace(turn: Turn) -> Booking | None:
 
 
 def _open(turn: Turn) -> list[B.OpenSlot]:
-    replacing = _replace(turn)
-    slots = B.open_slots(turn.session, turn.directory, turn.now, turn.resident.id)
-    if replacing is not None:  # the session being changed may be chosen again
-        again = [o for o in B.open_slots(turn.session, turn.directory, turn.now)
-                 if o.session.id == replacing.session_id and o.slot.id != replacing.slot_id]
-        slots = sorted(slots + again, key=lambda o: (o.slot.starts_at, o.slot.id))
-    return slots
+    return B.open_slots(turn.session, turn.directory, turn.now, turn.resident.id,
+                        replacing=_replace(turn))
+
+
+def set_buttons_state(turn: Turn, name: str, buttons: list[QuickReply], **data: Any) -> None:
+    """Enter a state, remembering its buttons (typed labels work as presses)."""
+    turn.set_state(name, buttons=[[b.label, b.postback] for b in buttons], **data)
 
 
 def _set(turn: Turn, name: str, buttons: list[QuickReply], **data: Any) -> None:
-    """Enter a state, remembering its buttons (typed labels work as presses)."""
+    """The next step of booking: as set_buttons_state, keeping the booking being changed."""
     replace = turn.state_data.get("replace")
     if replace and "replace" not in data:
         data["replace"] = replace
-    turn.set_state(name, buttons=[[b.label, b.postback] for b in buttons], **data)
+    set_buttons_state(turn, name, buttons, **data)
 
 
 def _typed_button(turn: Turn) -> str | None:
@@ -97,15 +97,14 @@ def _typed_button(turn: Turn) -> str | None:
 
 # --- step 1: the date ----------------------------------------------------------------
 
-def offer_dates(turn: Turn, intro: str = "", replace: int | None = None) -> None:
+def offer_dates(turn: Turn, intro: str = "", replace: int | None = None,
+                slots: list[B.OpenSlot] | None = None) -> None:
+    """The date step. `slots`: what _open(turn) gave in this turn already."""
     if replace is not None:
         turn.set_state("book_date", replace=replace)
-    slots = _open(turn)
-    sessions: list[routing.Session] = []
-    for o in slots:
-        if o.session.id not in {s.id for s in sessions}:
-            sessions.append(o.session)
-    sessions = sessions[:B.MAX_DATES]
+    if slots is None:
+        slots = _open(turn)
+    sessions = list({o.session.id: o.session for o in slots}.values())[:B.MAX_DATES]
     if not sessions:
         turn.reset()
         turn.say((intro + "\n\n" if intro else "") + NO_DATES,
@@ -142,7 +141,7 @@ def start(turn: Turn) -> None:
     if mine:
         intro += ("\n\nいまのご予約：" + "、".join(B.when_text(b) for b in mine)
                   + "\n（「予約の確認」で内容を見られます）")
-    offer_dates(turn, intro.strip())
+    offer_dates(turn, intro.strip(), slots=slots)
 
 
 @postback("bk")
@@ -173,9 +172,11 @@ def on_date(turn: Turn, arg: str) -> None:
     if turn.conversation.state != "book_date":
         stale(turn)
         return
-    choices = [o for o in _open(turn) if key(o.session.id) == arg]
+    slots = _open(turn)
+    choices = [o for o in slots if key(o.session.id) == arg]
     if not choices:
-        offer_dates(turn, "ごめんなさい。その日は満席か、受付が終わりました。\nほかの日をお選びください。")
+        offer_dates(turn, "ごめんなさい。その日は満席か、受付が終わりました。\nほかの日をお選びください。",
+                    slots=slots)
         return
     if len(choices) == 1:
         _chose_slot(turn, choices[0], f"{_short_date(choices[0].slot.starts_at)}の"
@@ -195,9 +196,11 @@ def on_time(turn: Turn, arg: str) -> None:
         stale(turn)
         return
     session_id = turn.state_data.get("session")
-    choices = [o for o in _open(turn) if key(o.slot.id) == arg and o.session.id == session_id]
+    slots = _open(turn)
+    choices = [o for o in slots if key(o.slot.id) == arg and o.session.id == session_id]
     if not choices:
-        offer_dates(turn, "ごめんなさい。その時間は満席か、受付が終わりました。\nほかの日時をお選びください。")
+        offer_dates(turn, "ごめんなさい。その時間は満席か、受付が終わりました。\nほかの日時をお選びください。",
+                    slots=slots)
         return
     _chose_slot(turn, choices[0], f"{_hhmm(choices[0].slot.starts_at)}からですね。")
 
@@ -228,7 +231,7 @@ def on_skip_name(turn: Turn, arg: str) -> None:
 
 def _confirm(turn: Turn, nickname: str | None) -> None:
     data = turn.state_data
-    found = B.find_slot(turn.directory, data.get("slot", ""))
+    found = S.find_slot(turn.directory, data.get("slot", ""))
     if found is None:
         offer_dates(turn, "ごめんなさい。その日の受付が終わりました。\nほかの日をお選びください。")
         return
@@ -281,22 +284,15 @@ def on_yes(turn: Turn, arg: str) -> None:
 
 def details(turn: Turn, booking: Booking) -> str:
     """What the resident needs to come: when, where, how to get there, what to bring."""
-    found = B.find_slot(turn.directory, booking.slot_id)
-    s = found[0] if found else None
+    found = S.find_slot(turn.directory, booking.slot_id)
+    if found is not None:
+        s = found[0]
+        about = [("場所", s.place), ("住所", s.address), ("アクセス", s.access),
+                 ("持ち物", s.bring), ("費用", s.fee)]
+    else:  # gone from the directory: what the resident was told when booking
+        about = [("場所", booking.place)]
     lines = [f"■ {booking.title}", f"日時：{B.when_text(booking)}"]
-    if s is not None:
-        if s.place:
-            lines.append(f"場所：{s.place}")
-        if s.address:
-            lines.append(f"住所：{s.address}")
-        if s.access:
-            lines.append(f"アクセス：{s.access}")
-        if s.bring:
-            lines.append(f"持ち物：{s.bring}")
-        if s.fee:
-            lines.append(f"費用：{s.fee}")
-    elif booking.place:
-        lines.append(f"場所：{booking.place}")
+    lines += [f"{label}：{value}" for label, value in about if value]
     lines.append(f"来られる方：{booking.who_label}")
     if booking.nickname:
         lines.append(f"お呼びする名前：{booking.nickname}")

@@ -38,8 +38,7 @@ def _own(turn: Turn, arg: str) -> Booking | None:
 
 
 def _label(booking: Booking) -> str:
-    local = booking.starts_at.astimezone(B.JST)
-    return f"{F._short_date(local)} {local:%H:%M}"[:20]
+    return f"{F._short_date(booking.starts_at)} {F._hhmm(booking.starts_at)}"[:20]
 
 
 @command("予約の確認", "予約確認", "予約を確認", "予約を確認したい", postback="cmd:bkshow")
@@ -70,7 +69,7 @@ def _choose(turn: Turn, verb: str, action: str, last: QuickReply,
         then(turn, mine[0])
         return
     buttons = [QuickReply(_label(b), f"bk:{action}:{b.id}") for b in mine[:10]] + [last]
-    turn.set_state("book_pick", buttons=[[q.label, q.postback] for q in buttons])
+    F.set_buttons_state(turn, "book_pick", buttons)
     turn.say(f"どのご予約を{verb}しますか。", buttons)
 
 
@@ -95,8 +94,7 @@ def cancel(turn: Turn) -> None:
 
 def _ask(turn: Turn, booking: Booking) -> None:
     buttons = [QuickReply("キャンセルする", f"bk:cy:{booking.id}"), KEEP]
-    turn.set_state("book_cancel", booking=booking.id,
-                   buttons=[[q.label, q.postback] for q in buttons])
+    F.set_buttons_state(turn, "book_cancel", buttons, booking=booking.id)
     turn.say("このご予約をキャンセルしますか。\n\n" + F.details(turn, booking), buttons)
 
 
