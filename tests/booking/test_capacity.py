@@ -27,6 +27,14 @@ def _resident(factory) -> int:  # type: ignore[no-untyped-def]
         return r.id
 
 
+def _do_book(s, resident_id: int, directory, slot: str = SLOT, who: str = "self",  # type: ignore[no-untyped-def]
+             now=START, replace: Booking | None = None) -> Booking:
+    """do_book in the session `s`, without a conversation or a nickname."""
+    return B.do_book(s, resident=s.get(Resident, resident_id), conversation=None,
+                     directory=directory, slot_id=slot, who=who, nickname=None, now=now,
+                     replace=replace)
+
+
 def _race(factory, resident_ids: list[int], directory, slot: str = SLOT) -> list[str]:  # type: ignore[no-untyped-def]
     barrier = threading.Barrier(len(resident_ids))
     results: list[str] = []
@@ -36,9 +44,7 @@ def _race(factory, resident_ids: list[int], directory, slot: str = SLOT) -> list
         barrier.wait()
         try:
             with factory.begin() as s:
-                B.do_book(s, resident=s.get(Resident, resident_id), conversation=None,
-                          directory=directory, slot_id=slot, who="family", nickname=None,
-                          now=START)
+                _do_book(s, resident_id, directory, slot, who="family")
             outcome = "ok"
         except B.BookingError as exc:
             outcome = exc.code
@@ -81,20 +87,16 @@ def test_cancelling_frees_the_place_once(db_url):  # type: ignore[no-untyped-def
     directory = make_directory(capacity=1)
     first, second = _resident(factory), _resident(factory)
     with factory.begin() as s:
-        booking = B.do_book(s, resident=s.get(Resident, first), conversation=None,
-                            directory=directory, slot_id=SLOT, who="self", nickname=None,
-                            now=START)
+        booking = _do_book(s, first, directory)
     with factory.begin() as s, pytest.raises(B.SlotFull):
-        B.do_book(s, resident=s.get(Resident, second), conversation=None,
-                  directory=directory, slot_id=SLOT, who="self", nickname=None, now=START)
+        _do_book(s, second, directory)
     with factory.begin() as s:
         b = s.get(Booking, booking.id)
         assert B.do_cancel(s, b, by="resident", now=START) is True
         assert B.do_cancel(s, b, by="resident", now=START) is False   # a double tap
     with factory.begin() as s:
         assert s.get(BookingSlot, SLOT).booked == 0
-        B.do_book(s, resident=s.get(Resident, second), conversation=None,
-                  directory=directory, slot_id=SLOT, who="self", nickname=None, now=START)
+        _do_book(s, second, directory)
     with factory() as s:
         assert s.get(BookingSlot, SLOT).booked == 1
 
@@ -105,14 +107,10 @@ def test_a_change_to_a_full_slot_keeps_the_old_booking(db_url):  # type: ignore[
     me, other = _resident(factory), _resident(factory)
     late = "nomi-hikikomori-20250115-2015"
     with factory.begin() as s:
-        mine = B.do_book(s, resident=s.get(Resident, me), conversation=None,
-                         directory=directory, slot_id=SLOT, who="self", nickname=None, now=START)
-        B.do_book(s, resident=s.get(Resident, other), conversation=None, directory=directory,
-                  slot_id=late, who="self", nickname=None, now=START)
+        mine = _do_book(s, me, directory)
+        _do_book(s, other, directory, late)
     with factory.begin() as s, pytest.raises(B.SlotFull):
-        B.do_book(s, resident=s.get(Resident, me), conversation=None, directory=directory,
-                  slot_id=late, who="self", nickname=None, now=START,
-                  replace=s.get(Booking, mine.id))
+        _do_book(s, me, directory, late, replace=s.get(Booking, mine.id))
     with factory() as s:
         assert s.get(Booking, mine.id).status == "booked"
         assert s.get(BookingSlot, SLOT).booked == 1
@@ -124,8 +122,7 @@ def test_unknown_or_past_slots_are_refused(db_url):  # type: ignore[no-untyped-d
     rid = _resident(factory)
     for slot in ("nomi-hikikomori-20250116-1900", "nomi-hikikomori-20241218-1900", "x", ""):
         with factory.begin() as s, pytest.raises(B.SlotGone):
-            B.do_book(s, resident=s.get(Resident, rid), conversation=None, directory=directory,
-                      slot_id=slot, who="self", nickname=None, now=START)
+            _do_book(s, rid, directory, slot)
 
 
 @pytest.mark.parametrize("text", ["みどり", "  ゆき  ", "A", "母（ひきこもりの息子）"])

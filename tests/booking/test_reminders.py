@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from tests.booking.conftest import START
-from tests.booking.test_capacity import SLOT, _resident
+from tests.booking.conftest import START, make_directory
+from tests.booking.test_capacity import SLOT, _do_book, _resident
 from tests.booking.test_flow import _book, _bookings
 from tsunagu import booking as B
 from tsunagu import clock, db
@@ -89,9 +89,7 @@ def test_no_reminder_for_a_cancelled_booking(chat, directory, frozen, settings, 
 def _book_directly(factory, directory, slot=SLOT, now=START):  # type: ignore[no-untyped-def]
     rid = _resident(factory)
     with factory.begin() as s:
-        return B.do_book(s, resident=s.get(Resident, rid), conversation=None,
-                         directory=directory, slot_id=slot, who="family", nickname=None,
-                         now=now)
+        return _do_book(s, rid, directory, slot, who="family", now=now)
 
 
 def _reminders(factory, booking_id):  # type: ignore[no-untyped-def]
@@ -101,53 +99,41 @@ def _reminders(factory, booking_id):  # type: ignore[no-untyped-def]
 
 
 def test_nothing_is_sent_at_night_and_late_reminders_expire(db_url):  # type: ignore[no-untyped-def]
-    from tests.booking.conftest import make_directory
-
     factory = db.session_factory(db_url)
     directory = make_directory()
     booking = _book_directly(factory, directory)
-    try:
-        # The worker was down all day before: at 21:30 the day-before reminder is due but
-        # it is night, and by the morning it has expired (the two-hours one remains).
-        clock.set_now(_jst(2025, 1, 14, 21, 30))
-        B.send_due_reminders(factory)
-        with factory() as s:
-            assert s.scalars(select(OutboundMessage)).all() == []
-        clock.set_now(_jst(2025, 1, 15, 8, 0))
-        B.send_due_reminders(factory)
-        assert _reminders(factory, booking.id) == {"day_before": "skipped",
-                                                   "two_hours": "pending"}
-        clock.set_now(_jst(2025, 1, 15, 17, 0))
-        assert B.send_due_reminders(factory) is True
-        assert _reminders(factory, booking.id)["two_hours"] == "sent"
-        with factory() as s:
-            [out] = s.scalars(select(OutboundMessage)).all()
-            assert out.source == "reminder" and "bk:cx:" in out.quick_replies[0]["postback"]
-        assert B.send_due_reminders(factory) is False   # sent once
-    finally:
-        clock.set_now(None)
+    # The worker was down all day before: at 21:30 the day-before reminder is due but
+    # it is night, and by the morning it has expired (the two-hours one remains).
+    clock.set_now(_jst(2025, 1, 14, 21, 30))
+    B.send_due_reminders(factory)
+    with factory() as s:
+        assert s.scalars(select(OutboundMessage)).all() == []
+    clock.set_now(_jst(2025, 1, 15, 8, 0))
+    B.send_due_reminders(factory)
+    assert _reminders(factory, booking.id) == {"day_before": "skipped",
+                                               "two_hours": "pending"}
+    clock.set_now(_jst(2025, 1, 15, 17, 0))
+    assert B.send_due_reminders(factory) is True
+    assert _reminders(factory, booking.id)["two_hours"] == "sent"
+    with factory() as s:
+        [out] = s.scalars(select(OutboundMessage)).all()
+        assert out.source == "reminder" and "bk:cx:" in out.quick_replies[0]["postback"]
+    assert B.send_due_reminders(factory) is False   # sent once
 
 
 def test_no_reminder_to_a_resident_who_left(db_url):  # type: ignore[no-untyped-def]
-    from tests.booking.conftest import make_directory
-
     factory = db.session_factory(db_url)
     booking = _book_directly(factory, make_directory())
     with factory.begin() as s:
         s.get(Resident, booking.resident_id).active = False   # unfollowed / blocked
-    try:
-        clock.set_now(_jst(2025, 1, 14, 10, 5))
-        B.send_due_reminders(factory)
-        assert _reminders(factory, booking.id)["day_before"] == "skipped"
-        with factory() as s:
-            assert s.scalars(select(OutboundMessage)).all() == []
-    finally:
-        clock.set_now(None)
+    clock.set_now(_jst(2025, 1, 14, 10, 5))
+    B.send_due_reminders(factory)
+    assert _reminders(factory, booking.id)["day_before"] == "skipped"
+    with factory() as s:
+        assert s.scalars(select(OutboundMessage)).all() == []
 
 
 def test_booking_made_late_gets_no_stale_day_before_reminder(db_url):  # type: ignore[no-untyped-def]
-    from tests.booking.conftest import make_directory
-
     factory = db.session_factory(db_url)
     booking = _book_directly(factory, make_directory(), now=_jst(2025, 1, 15, 12, 0))
     assert _reminders(factory, booking.id) == {"two_hours": "pending"}
