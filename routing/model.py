@@ -6,8 +6,9 @@ These are the contract the conversation engine and the console rely on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -127,15 +128,10 @@ class Slot:
     capacity: int | None                  # None: the document does not say
 
 
-@dataclass(frozen=True)
-class Session:
-    id: str
-    series: str
-    title: str
-    agency: str
-    date: date
-    starts_at: datetime
-    ends_at: datetime
+@dataclass(frozen=True, kw_only=True)
+class SessionDetails:
+    """What a resident reads about a 相談会: the same for every date of a series."""
+
     place: str | None
     address: str | None
     access: str | None
@@ -145,11 +141,22 @@ class Session:
     confidential: bool
     fee: str | None
     notes: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Session(SessionDetails):
+    id: str
+    series: str
+    title: str
+    agency: str
+    date: date
+    starts_at: datetime
+    ends_at: datetime
     slots: list[Slot]
 
 
-@dataclass(frozen=True)
-class SessionSeries:
+@dataclass(frozen=True, kw_only=True)
+class SessionSeries(SessionDetails):
     """A `sessions:` entry as written: expanded by routing.sessions.upcoming()."""
 
     id: str
@@ -167,15 +174,10 @@ class SessionSeries:
     skip_holidays: bool
     cancelled: frozenset[date]
     extra_dates: tuple[date, ...]
-    place: str | None
-    address: str | None
-    access: str | None
-    bring: str | None
-    family_only_ok: bool
-    booking_required: bool
-    confidential: bool
-    fee: str | None
-    notes: str
+
+    def details(self) -> dict[str, Any]:
+        """The SessionDetails fields, to pass on to each dated Session."""
+        return {f.name: getattr(self, f.name) for f in fields(SessionDetails)}
 
 
 @dataclass
@@ -210,6 +212,26 @@ class Directory:
 
     def contact(self, contact_id: str) -> EmergencyContact | None:
         return next((c for c in self.national if c.id == contact_id), None)
+
+    # Worked out once per loaded directory, not per message (a Directory is not changed
+    # after loading).
+    @cached_property
+    def general_agencies(self) -> list[Agency]:
+        """The general windows, in order."""
+        return [a for a in map(self.agency, self.general_windows) if a is not None]
+
+    def referable_of_kind(self, kind: str) -> list[Agency]:
+        """Agencies residents may be sent to with this kind (or also_kind), in file order."""
+        return self._referable_by_kind.get(kind, [])
+
+    @cached_property
+    def _referable_by_kind(self) -> dict[str, list[Agency]]:
+        out: dict[str, list[Agency]] = {}
+        for a in self.agencies:
+            if a.referable:
+                for kind in dict.fromkeys((a.kind, *a.also_kinds)):
+                    out.setdefault(kind, []).append(a)
+        return out
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ def _pick(directory: Directory, kinds: tuple[str, ...], category: str, field: st
           band: str | None, district: str | None) -> tuple[list[Agency], bool]:
     """(agencies, pending): pending means the right agency depends on the unknown district."""
     for kind in kinds:
-        cands = [a for a in directory.agencies if a.referable and a.has_kind(kind)
-                 and _takes(a, category, field) and _age_ok(a, band)]
+        cands = [a for a in directory.referable_of_kind(kind)
+                 if _takes(a, category, field) and _age_ok(a, band)]
         if not cands:
             continue
         citywide = [a for a in cands if not a.districts]
@@ -58,8 +58,7 @@ def _pick(directory: Directory, kinds: tuple[str, ...], category: str, field: st
 
 
 def _general(directory: Directory, district: str | None) -> tuple[Agency, bool]:
-    windows = [directory.agency(g) for g in directory.general_windows]
-    windows = [a for a in windows if a is not None]
+    windows = directory.general_agencies
     for a in windows:
         if a.districts and district in a.districts:
             return a, False
@@ -107,20 +106,9 @@ def _referral(directory: Directory, agency: Agency, why: str, at: datetime,
     )
 
 
-def _why(directory: Directory, template: str, agency: Agency, district: str | None) -> str:
-    d = directory.district(district)
-    where = (directory.rules.texts["where"].format(district=d.name)
-             if d and agency.districts else "")
-    return template.format(name=agency.name, where=where, city=directory.name)
-
-
 def _contacts(directory: Directory, ids: list[str]) -> list[EmergencyContact]:
-    out: list[EmergencyContact] = []
-    for cid in dict.fromkeys(ids):
-        c = directory.contact(cid)
-        if c is not None:
-            out.append(c)
-    return out
+    found = (directory.contact(cid) for cid in dict.fromkeys(ids))
+    return [c for c in found if c is not None]
 
 
 def route(analysis: Analysis, directory: Directory, at: datetime) -> Routing:
@@ -130,11 +118,18 @@ def route(analysis: Analysis, directory: Directory, at: datetime) -> Routing:
     categories = [c for c in analysis.categories if c in rules.categories]
     band = analysis.age_band if analysis.age_band in AGE_BANDS else None
     district = analysis.district
-    if district != UNKNOWN_DISTRICT and directory.district(district) is None:
+    known = directory.district(district)
+    if district != UNKNOWN_DISTRICT and known is None:
         district = None
     speaker = analysis.speaker
 
-    specialists: list[tuple[Agency, str]] = []
+    def referral(agency: Agency, template: str, general: bool = False) -> Referral:
+        # {where} (「寺井地区の」) only when the district is known and the agency serves districts
+        where = texts["where"].format(district=known.name) if known and agency.districts else ""
+        why = template.format(name=agency.name, where=where, city=directory.name)
+        return _referral(directory, agency, why, at, general=general)
+
+    specialists: dict[str, tuple[Agency, str]] = {}    # by agency id, first reason wins
     needs_district = False
     uncovered = False      # some concern has no specialist here: the general window takes it
     for cat in categories:
@@ -146,24 +141,17 @@ def route(analysis: Analysis, directory: Directory, at: datetime) -> Routing:
         uncovered |= not picked
         template = rule.reason.get(speaker, rule.reason["default"])
         for agency in picked:
-            if all(agency.id != a.id for a, _ in specialists):
-                specialists.append((agency, template))
+            specialists.setdefault(agency.id, (agency, template))
 
     general, general_pending = _general(directory, district)
     multi = _is_multi(categories, directory)
     crisis = analysis.crisis
     refs: list[Referral] = []
-    if crisis:
-        refs.append(_referral(directory, general, _why(directory, texts["crisis"], general,
-                                                        district), at, general=True))
-    elif multi:
-        refs.append(_referral(directory, general, _why(directory, texts["multi"], general,
-                                                        district), at, general=True))
-    if refs:   # the general window already leads: do not list it twice
-        specialists = [(a, t) for a, t in specialists if a.id != general.id]
-    for agency, template in specialists[: rules.max_specialists]:
-        refs.append(_referral(directory, agency, _why(directory, template, agency, district),
-                              at))
+    if crisis or multi:
+        refs.append(referral(general, texts["crisis" if crisis else "multi"], general=True))
+        specialists.pop(general.id, None)   # it already leads: do not list it twice
+    for agency, template in list(specialists.values())[: rules.max_specialists]:
+        refs.append(referral(agency, template))
     if not refs or (uncovered and not any(r.id == general.id for r in refs)):
         if not categories:
             key = "no_category"
@@ -171,8 +159,7 @@ def route(analysis: Analysis, directory: Directory, at: datetime) -> Routing:
             key = "until_district"
         else:
             key = "general"
-        refs.append(_referral(directory, general, _why(directory, texts[key], general,
-                                                       district), at, general=True))
+        refs.append(referral(general, texts[key], general=True))
     general_used = any(r.id == general.id for r in refs)
     # Ask only about a real concern: a greeting or a crisis never waits for a button.
     needs_district = (needs_district or (general_pending and general_used)) and not crisis \

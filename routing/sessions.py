@@ -174,13 +174,8 @@ def _session(directory: Directory, series: SessionSeries, day: date) -> Session:
         slots.append(Slot(id=f"{base}-{at:%H%M}", starts_at=at,
                           ends_at=at + timedelta(minutes=step), capacity=series.capacity))
         t += step
-    return Session(
-        id=base, series=series.id, title=series.title, agency=series.agency, date=day,
-        starts_at=starts, ends_at=ends, place=series.place, address=series.address,
-        access=series.access, bring=series.bring, family_only_ok=series.family_only_ok,
-        booking_required=series.booking_required, confidential=series.confidential,
-        fee=series.fee, notes=series.notes, slots=slots,
-    )
+    return Session(id=base, series=series.id, title=series.title, agency=series.agency,
+                   date=day, starts_at=starts, ends_at=ends, slots=slots, **series.details())
 
 
 def upcoming(directory: Directory, start: datetime, end: datetime) -> list[Session]:
