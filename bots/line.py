@@ -30,17 +30,13 @@ bp = Blueprint("line", __name__, url_prefix="/webhooks")
 
 CHANNEL = "line"
 MEDIA_TYPES = {"image", "video", "audio", "file", "location", "sticker"}
-LABEL_SEP = "\n"  # postback data = "<short id>\n<button label>" (see line_send.quick_reply)
+LABEL_SEP = "\n"  # postback data = "<short id>\n<button label>" (see postback_data)
 
 
 def make_channel(settings):  # type: ignore[no-untyped-def]
     from bots.line_send import LineChannel
 
     return LineChannel(settings)
-
-
-def _settings():  # type: ignore[no-untyped-def]
-    return current_app.config["TSUNAGU"]
 
 
 def check_signature(secret: str, body: bytes, signature: str | None) -> bool:
@@ -51,17 +47,32 @@ def check_signature(secret: str, body: bytes, signature: str | None) -> bool:
     return hmac.compare_digest(base64.b64encode(digest), signature.strip().encode("ascii", "replace"))
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def _event_id(event: dict[str, Any]) -> str:
-    event_id = event.get("webhookEventId")
-    if isinstance(event_id, str) and event_id:
+    event_id = _str(event.get("webhookEventId"))
+    if event_id:
         return event_id[:128]
     # Very old payloads have no id: the event's own bytes identify a redelivery.
     canonical = json.dumps(event, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
+def postback_data(postback: str, label: str) -> str:
+    """Our quick replies carry the button label after the short id (for the transcript);
+    LINE allows 300 characters of data."""
+    data = f"{postback}{LABEL_SEP}{label}"
+    return data if len(data) <= 300 else postback[:300]
+
+
 def split_postback(data: str) -> tuple[str, str | None]:
-    """Our quick replies carry the button label after the short id (for the transcript)."""
+    """The short id and the button label of `postback_data`."""
     postback, sep, label = data.partition(LABEL_SEP)
     return postback, (label[:40] if sep and label else None)
 
@@ -69,14 +80,13 @@ def split_postback(data: str) -> tuple[str, str | None]:
 def to_incoming(event: dict[str, Any]) -> pipeline.Incoming:
     """One LINE webhook event → Incoming. Payload keeps no user, group or room ids."""
     etype = str(event.get("type") or "unknown")[:32]
-    source = event.get("source") if isinstance(event.get("source"), dict) else {}
-    user_id = source.get("userId") if isinstance(source.get("userId"), str) else None
-    one_to_one = source.get("type") == "user" and bool(user_id)
-    delivery = event.get("deliveryContext") if isinstance(event.get("deliveryContext"), dict) else {}
+    source = _dict(event.get("source"))
+    user_id = _str(source.get("userId"))
+    one_to_one = source.get("type") == "user" and user_id is not None
     payload: dict[str, Any] = {"type": etype, "source": str(source.get("type") or "")[:16]}
-    if delivery.get("isRedelivery"):
+    if _dict(event.get("deliveryContext")).get("isRedelivery"):
         payload["redelivery"] = True
-    reply_token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None
+    reply_token = _str(event.get("replyToken"))
     base: dict[str, Any] = {
         "channel": CHANNEL, "platform_event_id": _event_id(event),
         "platform_user_id": user_id if one_to_one else None,
@@ -88,7 +98,7 @@ def to_incoming(event: dict[str, Any]) -> pipeline.Incoming:
         payload["mode"] = str(event.get("mode") or "")[:16]
         return pipeline.Incoming(kind="other", payload=payload, **base)
     if etype == "message":
-        message = event.get("message") if isinstance(event.get("message"), dict) else {}
+        message = _dict(event.get("message"))
         mtype = str(message.get("type") or "unknown")[:32]
         if mtype == "text" and isinstance(message.get("text"), str):
             return pipeline.Incoming(kind="text", text=message["text"], payload=payload, **base)
@@ -96,8 +106,8 @@ def to_incoming(event: dict[str, Any]) -> pipeline.Incoming:
         kind = "media" if mtype in MEDIA_TYPES else "other"
         return pipeline.Incoming(kind=kind, payload=payload, **base)
     if etype == "postback":
-        data = (event.get("postback") or {}).get("data")
-        if isinstance(data, str) and data:
+        data = _str(_dict(event.get("postback")).get("data"))
+        if data:
             postback, label = split_postback(data)
             if label:
                 payload["label"] = label
@@ -114,7 +124,7 @@ def _error(message: str, status: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/line")
 def webhook():  # type: ignore[no-untyped-def]
-    settings = _settings()
+    settings = current_app.config["TSUNAGU"]
     if not settings.line_channel_secret:
         return _error("LINE is not configured on this server (LINE_CHANNEL_SECRET)", 404)
     body = request.get_data(cache=False)

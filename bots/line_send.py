@@ -19,7 +19,7 @@ import logging
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import urllib3
@@ -87,16 +87,13 @@ def short_label(label: str) -> str:
 def quick_reply(items: list[dict[str, str]]) -> QuickReply | None:
     """Buttons as LINE quick-reply postback actions. The data carries the button label after
     the short id, so the transcript can show what the resident pressed (bots/line.py)."""
-    from bots.line import LABEL_SEP
+    from bots.line import postback_data
 
     actions = []
     for item in items[:MAX_QUICK_REPLIES]:
         label = short_label(item["label"])
-        data = f"{item['postback']}{LABEL_SEP}{label}"
-        if len(data) > 300:
-            data = item["postback"][:300]
-        actions.append(QuickReplyItem(action=PostbackAction(label=label, data=data,
-                                                            displayText=label)))
+        actions.append(QuickReplyItem(action=PostbackAction(
+            label=label, data=postback_data(item["postback"], label), displayText=label)))
     return QuickReply(items=actions) if actions else None
 
 
@@ -109,12 +106,6 @@ def to_messages(deliveries: list[Delivery]) -> list[TextMessage]:
             messages.append(TextMessage(text=part,
                                         quickReply=quick_reply(d.quick_replies) if last else None))
     return messages
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite returns naive UTC
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _error_text(exc: ApiException) -> str:
@@ -158,10 +149,9 @@ class LineChannel:
         return self._push(first.recipient, messages, first.retry_key)
 
     def _may_reply(self, first: Delivery, count: int) -> bool:
-        received = _aware(first.received_at)
         if not first.reply_token or first.attempts != 1 or count > MAX_MESSAGES:
             return False
-        if received is None or clock.now() - received > REPLY_WINDOW:
+        if first.received_at is None or clock.now() - first.received_at > REPLY_WINDOW:
             return False
         with self._lock:  # a reply token works once: a second batch of the event pushes
             return first.reply_token not in self._used_tokens
