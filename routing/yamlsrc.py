@@ -132,11 +132,10 @@ class Source:
                 key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 key = str(key) if key is not None else "?"
                 child = (*path, key)
+                self.lines[child] = key_node.start_mark.line + 1
                 if key in out:
-                    self.lines[child] = key_node.start_mark.line + 1
                     self.error(child, "this key appears twice")
                     continue
-                self.lines[child] = key_node.start_mark.line + 1
                 out[key] = self._convert(value_node, child)
             return out
         if isinstance(node, yaml.SequenceNode):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from intents.result import Analysis
+from tsunagu.clock import JST
 
-JST = ZoneInfo("Asia/Tokyo")
 # A plain Monday morning, when city offices are open.
 MONDAY_10 = datetime(2025, 1, 20, 10, 0, tzinfo=JST)
 
