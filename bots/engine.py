@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import intents
@@ -93,16 +92,8 @@ class Turn:
         self.set_state("idle")
 
 
-def _open_conversation(session: Session, resident_id: int) -> Conversation | None:
-    return session.scalar(
-        select(Conversation)
-        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
-        .order_by(Conversation.id.desc()).limit(1)
-    )
-
-
 def current_conversation(session: Session, resident: Resident) -> Conversation:
-    conversation = _open_conversation(session, resident.id)
+    conversation = Conversation.open_for(session, resident.id)
     if conversation is None:
         conversation = Conversation(resident_id=resident.id, channel=resident.channel,
                                     status="bot", state="idle", state_data={}, categories=[])
@@ -115,7 +106,7 @@ def bot_answers(session: Session, resident_id: int | None) -> bool:
     """False while a consultant holds the conversation (the bot is silent then)."""
     if resident_id is None:
         return False
-    conversation = _open_conversation(session, resident_id)
+    conversation = Conversation.open_for(session, resident_id)
     return conversation is None or conversation.status != "staff"
 
 

@@ -319,13 +319,6 @@ def reminder_buttons(booking: Booking) -> list[QuickReply]:
     return [QuickReply("予約をキャンセル", f"bk:cx:{booking.id}"), CHECK]
 
 
-def _open_conversation(session: Session, resident_id: int) -> Conversation | None:
-    return session.scalar(
-        select(Conversation)
-        .where(Conversation.resident_id == resident_id, Conversation.status != "closed")
-        .order_by(Conversation.id.desc()).limit(1))
-
-
 def _reachable(session: Session, resident_id: int) -> Resident | None:
     """The resident, unless they unfollowed, blocked the account or deleted their data."""
     resident = session.get(Resident, resident_id)
@@ -356,7 +349,7 @@ def send_due_reminders(factory: sessionmaker[Session], limit: int = 20) -> bool:
                 reminder.status = "skipped"
             else:
                 out = do_enqueue(session, resident,
-                                 _open_conversation(session, resident.id),
+                                 Conversation.open_for(session, resident.id),
                                  Reply(reminder_text(booking, reminder.kind),
                                        reminder_buttons(booking)),
                                  source="reminder")
@@ -404,7 +397,7 @@ def do_cancel_by_staff(session: Session, booking: Booking, *, staff_id: int,
         return False
     resident = session.get(Resident, booking.resident_id)
     if resident is not None and resident.deleted_at is None:
-        do_enqueue(session, resident, _open_conversation(session, resident.id),
+        do_enqueue(session, resident, Conversation.open_for(session, resident.id),
                    Reply(f"【ご予約について】\n{when_text(booking)}の{booking.title}のご予約は、"
                          "市の担当者がキャンセルしました。\n"
                          "ご不明な点は、このチャットでお知らせください。\n"

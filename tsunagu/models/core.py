@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, WriteOnlyMapped, mapped_column, relationship
 
 from tsunagu import clock
 from tsunagu.models.base import Base
@@ -74,6 +74,13 @@ class Conversation(Base):
     messages: WriteOnlyMapped[Message] = relationship(
         back_populates="conversation", order_by="Message.id"
     )
+
+    @classmethod
+    def open_for(cls, session: Session, resident_id: int) -> Conversation | None:
+        """The resident's latest conversation that is not closed."""
+        return session.scalar(
+            select(cls).where(cls.resident_id == resident_id, cls.status != "closed")
+            .order_by(cls.id.desc()).limit(1))
 
     def __repr__(self) -> str:
         return f"<Conversation {self.id} {self.status}>"
