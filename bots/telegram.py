@@ -8,9 +8,11 @@ the update is stored (bots/telegram_send.py). The worker answers from the outbox
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -73,50 +75,27 @@ def _private_chat(chat: Any) -> str | None:
 
 def to_incoming(update_id: int, update: Update | None) -> tuple[pipeline.Incoming, str | None]:
     """One update → (Incoming, callback query id to answer). Payload keeps no ids."""
-    base: dict[str, Any] = {"channel": CHANNEL,
-                            "platform_event_id": _event_id(update_id, update)}
+    make = functools.partial(pipeline.Incoming, channel=CHANNEL, platform_user_id=None,
+                             platform_event_id=_event_id(update_id, update))
     if update is None:
-        return pipeline.Incoming(platform_user_id=None, kind="other",
-                                 payload={"type": "unreadable"}, **base), None
+        return make(kind="other", payload={"type": "unreadable"}), None
     if update.message is not None:
-        message = update.message
-        user = _private_chat(message.chat)
-        payload: dict[str, Any] = {"type": "message"}
-        if user is None:
-            return pipeline.Incoming(platform_user_id=None, kind="other",
-                                     payload={"type": "message", "chat": str(message.chat.type)},
-                                     **base), None
-        if message.text is not None:
-            if message.text.split("@")[0].strip() == "/start":  # the Start button
-                return pipeline.Incoming(platform_user_id=user, kind="follow", payload=payload,
-                                         **base), None
-            return pipeline.Incoming(platform_user_id=user, kind="text", text=message.text,
-                                     payload=payload, **base), None
-        for field, media in MEDIA:
-            if getattr(message, field, None):
-                payload["media"] = media
-                if message.caption:  # a photo with words: read the words
-                    return pipeline.Incoming(platform_user_id=user, kind="text",
-                                             text=message.caption, payload=payload, **base), None
-                return pipeline.Incoming(platform_user_id=user, kind="media",
-                                         payload={"type": media}, **base), None
-        return pipeline.Incoming(platform_user_id=user, kind="other", payload=payload,
-                                 **base), None
+        return _from_message(update.message, make), None
     if update.callback_query is not None:
         query = update.callback_query
         message = query.message if isinstance(query.message, Message) else None
-        user = _private_chat(message.chat) if message is not None else None
-        if user is None and query.from_user is not None and message is None:
-            user = str(query.from_user.id)  # private chat id == user id
+        if message is not None:
+            user = _private_chat(message.chat)
+        else:  # no message sent along: a private chat's id is the user's id
+            user = str(query.from_user.id) if query.from_user is not None else None
         payload = {"type": "callback_query"}
         if not query.data or user is None:
-            return pipeline.Incoming(platform_user_id=None, kind="other", payload=payload,
-                                     **base), query.id
+            return make(kind="other", payload=payload), query.id
         label = _label(message, query.data)
         if label:
             payload["label"] = label
-        return pipeline.Incoming(platform_user_id=user, kind="postback",
-                                 postback=query.data[:300], payload=payload, **base), query.id
+        return make(platform_user_id=user, kind="postback", postback=query.data[:300],
+                    payload=payload), query.id
     if update.my_chat_member is not None:
         member = update.my_chat_member
         user = _private_chat(member.chat)
@@ -124,13 +103,28 @@ def to_incoming(update_id: int, update: Update | None) -> tuple[pipeline.Incomin
         payload = {"type": "my_chat_member", "status": str(status)}
         if user is not None and status in (ChatMemberStatus.BANNED, ChatMemberStatus.MEMBER):
             kind = "unfollow" if status == ChatMemberStatus.BANNED else "follow"
-            return pipeline.Incoming(platform_user_id=user, kind=kind, payload=payload,
-                                     **base), None
-        return pipeline.Incoming(platform_user_id=None, kind="other", payload=payload,
-                                 **base), None
+            return make(platform_user_id=user, kind=kind, payload=payload), None
+        return make(kind="other", payload=payload), None
     kinds = [k for k in ("edited_message", "channel_post", "inline_query") if getattr(update, k)]
-    return pipeline.Incoming(platform_user_id=None, kind="other",
-                             payload={"type": kinds[0] if kinds else "other"}, **base), None
+    return make(kind="other", payload={"type": kinds[0] if kinds else "other"}), None
+
+
+def _from_message(message: Message, make: Callable[..., pipeline.Incoming]) -> pipeline.Incoming:
+    user = _private_chat(message.chat)
+    if user is None:
+        return make(kind="other", payload={"type": "message", "chat": str(message.chat.type)})
+    if message.text is not None:
+        if message.text.split("@")[0].strip() == "/start":  # the Start button
+            return make(platform_user_id=user, kind="follow", payload={"type": "message"})
+        return make(platform_user_id=user, kind="text", text=message.text,
+                    payload={"type": "message"})
+    media = next((name for field, name in MEDIA if getattr(message, field, None)), None)
+    if media is None:
+        return make(platform_user_id=user, kind="other", payload={"type": "message"})
+    if message.caption:  # a photo with words: read the words
+        return make(platform_user_id=user, kind="text", text=message.caption,
+                    payload={"type": "message", "media": media})
+    return make(platform_user_id=user, kind="media", payload={"type": media})
 
 
 def _error(message: str, status: int):  # type: ignore[no-untyped-def]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 
@@ -48,4 +46,3 @@ def set_webhook(url: str) -> None:
     click.echo(f"Webhook set: {info.url or url}")
     if info.pending_update_count:
         click.echo(f"Updates waiting: {info.pending_update_count}")
-    sys.stdout.flush()

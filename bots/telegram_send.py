@@ -85,6 +85,20 @@ def make_bot(settings: Any) -> Bot:
                base_file_url=f"{base}/file/bot", request=request, get_updates_request=request)
 
 
+_bots: dict[tuple[str, str], Bot] = {}
+_bots_lock = threading.Lock()
+
+
+def bot_for(settings: Any) -> Bot:
+    """The process's Bot for this token: the sender and the webhook's queued calls share
+    one HTTP connection pool (all on the one event loop)."""
+    key = (settings.telegram_api_base_url, settings.telegram_bot_token)
+    with _bots_lock:
+        if key not in _bots:
+            _bots[key] = make_bot(settings)
+        return _bots[key]
+
+
 def keyboard(items: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
     """Buttons under the message, one per row; callback_data is the short id (≤ 64 bytes)."""
     rows = []
@@ -108,19 +122,17 @@ class TelegramChannel:
     max_batch = 1
 
     def __init__(self, settings: Any, limiter: RateLimiter | None = None) -> None:
-        self._configured = bool(settings.telegram_bot_token)
-        self.bot = make_bot(settings) if self._configured else None
+        self.bot = bot_for(settings) if settings.telegram_bot_token else None
         self.limiter = limiter or RateLimiter()
 
     def send(self, deliveries: list[Delivery]) -> SendResult:
         if self.bot is None:
             return SendResult("failed", "TELEGRAM_BOT_TOKEN is not set")
-        result = SendResult("sent")
         for delivery in deliveries:
             result = self._send_one(delivery)
             if result.status != "sent":
-                break
-        return result
+                return result
+        return SendResult("sent")
 
     def _send_one(self, d: Delivery) -> SendResult:
         parts = split_text(d.text, MAX_TEXT)
@@ -151,23 +163,11 @@ class TelegramChannel:
 
 # -- calls queued by the webhook (after the update is stored) ---------------------------
 
-_bots: dict[tuple[str, str], Bot] = {}
-_bots_lock = threading.Lock()
-
-
-def _bot_for(settings: Any) -> Bot:
-    key = (settings.telegram_api_base_url, settings.telegram_bot_token)
-    with _bots_lock:
-        if key not in _bots:
-            _bots[key] = make_bot(settings)
-        return _bots[key]
-
-
 def answer_callback_soon(settings: Any, callback_query_id: str) -> None:
     """Stop the button's spinner. Runs on the loop thread; the webhook does not wait."""
-    telegram_loop.submit(_bot_for(settings).answer_callback_query(callback_query_id))
+    telegram_loop.submit(bot_for(settings).answer_callback_query(callback_query_id))
 
 
 def typing_soon(settings: Any, chat_id: str) -> None:
     """Show "typing…" (up to 5 s, or until our message arrives) while the engine works."""
-    telegram_loop.submit(_bot_for(settings).send_chat_action(chat_id, ChatAction.TYPING))
+    telegram_loop.submit(bot_for(settings).send_chat_action(chat_id, ChatAction.TYPING))
