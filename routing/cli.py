@@ -15,6 +15,7 @@ from routing.model import Directory, DirectoryError
 from routing.rules import route as do_route
 from routing.sessions import upcoming
 from tsunagu import clock
+from tsunagu.jsonlines import answer_lines
 from tsunagu.jtext import jdate
 
 
@@ -50,27 +51,11 @@ def route(municipality: str, at_text: str | None) -> None:
     at = _parse_at(at_text)
     directory = _load(municipality)
     spellings = directory.district_spellings()
-    failed = False
-    for number, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        item_id = None
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise TypeError("each line must be a JSON object {\"id\", \"text\"}")
-            item_id = item.get("id")
-            text = item.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("\"text\" must be a non-empty string")
-            analysis = intents.classify(text, spellings)
-            result = do_route(analysis, directory, at)
-        except (ValueError, TypeError) as exc:   # json.JSONDecodeError is a ValueError
-            failed = True
-            _dump({"id": item_id, "error": f"line {number}: {exc}"})
-            continue
-        _dump({"id": item_id, **result.to_json()})
-    sys.exit(1 if failed else 0)
+
+    def answer(text: str) -> dict:
+        return do_route(intents.classify(text, spellings), directory, at).to_json()
+
+    sys.exit(1 if answer_lines(sys.stdin, sys.stdout, answer, allow_empty=False) else 0)
 
 
 @click.group("directory")
