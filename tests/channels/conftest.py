@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from tests.fakes.line_api import FakeLine
+from tests.fakes.line_api import FakeLine, signed
 from tests.fakes.telegram_api import FakeTelegram
 
 LINE_SECRET = "line-test-channel-secret-0123456789"
@@ -77,3 +77,13 @@ def drain(env, factory, channels):  # type: ignore[no-untyped-def]
 def count(factory, model) -> int:  # type: ignore[no-untyped-def]
     with factory() as session:
         return session.scalar(select(func.count()).select_from(model))
+
+
+def post_line(web, body: dict | bytes, signature: str | None = "sign"):  # type: ignore[no-untyped-def,type-arg]
+    """POST a LINE webhook body, signed with the channel secret ("sign"), unsigned (None),
+    or with the given signature."""
+    raw, good = signed(body, LINE_SECRET)
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Line-Signature"] = good if signature == "sign" else signature
+    return web.post("/webhooks/line", data=raw, headers=headers)

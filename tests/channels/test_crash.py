@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from tests.channels.test_line_webhook import _post
+from tests.channels.conftest import post_line
 from tests.fakes.line_api import Answer, payload, text_event, user_id
 from tsunagu import clock
 from tsunagu.models import InboundEvent, OutboundMessage
@@ -43,7 +43,7 @@ def _wait(condition, proc, what: str, timeout: float = 60) -> None:  # type: ign
 def test_killed_worker_delivers_once_after_restart(moment, web, factory, drain, fake_line,
                                                    tmp_path):
     user = user_id()
-    assert _post(web, payload(text_event(user, "家賃が払えなくて困っています"))).status_code == 200
+    assert post_line(web, payload(text_event(user, "家賃が払えなくて困っています"))).status_code == 200
     flag = tmp_path / "flag"
     if moment == "send":
         # The answer comes too late for the reply token (a busy worker): it is pushed.

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bots.line_send import MAX_TEXT, to_messages
-from tests.channels.test_line_webhook import _post
+from tests.channels.conftest import post_line
 from tests.fakes.line_api import Answer, payload, text_event, user_id
 from tsunagu import clock
 from tsunagu.models import OutboundMessage
@@ -22,7 +22,7 @@ def _rows(factory):  # type: ignore[no-untyped-def]
 def test_push_500_then_200_delivers_once_with_the_same_retry_key(web, factory, drain,
                                                                  fake_line):
     clock.set_now(clock.now())
-    _post(web, payload(text_event(user_id(), "借金の返済がつらいです")))
+    post_line(web, payload(text_event(user_id(), "借金の返済がつらいです")))
     clock.advance(timedelta(seconds=30))  # the answer was not ready in the reply window
     fake_line.script("/message/push", [Answer(500, {"message": "Internal error"})])
     drain()
@@ -42,7 +42,7 @@ def test_push_500_then_200_delivers_once_with_the_same_retry_key(web, factory, d
 
 def test_409_means_already_delivered(web, factory, drain, fake_line):
     clock.set_now(clock.now())
-    _post(web, payload(text_event(user_id(), "介護のことで相談したい")))
+    post_line(web, payload(text_event(user_id(), "介護のことで相談したい")))
     clock.advance(timedelta(seconds=30))
     fake_line.script("/message/push", [Answer(409, {"message": "already accepted"})] * 5)
     drain()
@@ -53,7 +53,7 @@ def test_409_means_already_delivered(web, factory, drain, fake_line):
 
 def test_429_waits_for_retry_after(web, factory, drain, fake_line):
     clock.set_now(clock.now())
-    _post(web, payload(text_event(user_id(), "子育てがつらいです")))
+    post_line(web, payload(text_event(user_id(), "子育てがつらいです")))
     clock.advance(timedelta(seconds=30))
     fake_line.script("/message/push", [Answer(429, {"message": "rate limit"},
                                               {"Retry-After": "120"})])
@@ -72,7 +72,7 @@ def test_429_waits_for_retry_after(web, factory, drain, fake_line):
 
 def test_other_4xx_fails_and_is_recorded_for_staff(web, factory, drain, fake_line):
     clock.set_now(clock.now())
-    _post(web, payload(text_event(user_id(), "仕事が見つからない")))
+    post_line(web, payload(text_event(user_id(), "仕事が見つからない")))
     clock.advance(timedelta(seconds=30))
     fake_line.script("/message/push", [Answer(400, {"message": "The request body has 1 error(s)"})])
     drain()
@@ -84,7 +84,7 @@ def test_other_4xx_fails_and_is_recorded_for_staff(web, factory, drain, fake_lin
 def test_rejected_reply_token_falls_back_to_push(web, factory, drain, fake_line):
     user = user_id()
     fake_line.script("/message/reply", [Answer(400, {"message": "Invalid reply token"})])
-    _post(web, payload(text_event(user, "こんにちは")))
+    post_line(web, payload(text_event(user, "こんにちは")))
     drain()
     assert len(fake_line.calls("/message/reply")) == 1
     pushes = fake_line.calls("/message/push")
@@ -97,7 +97,7 @@ def test_timeouts_are_retried(web, factory, drain, fake_line, monkeypatch):
 
     monkeypatch.setattr(line_send, "TIMEOUT", (1.0, 0.3))
     clock.set_now(clock.now())
-    _post(web, payload(text_event(user_id(), "眠れない日が続いています")))
+    post_line(web, payload(text_event(user_id(), "眠れない日が続いています")))
     clock.advance(timedelta(seconds=30))
     fake_line.script("/message/push", [Answer(200, {"sentMessages": []}, delay=1.0)])
     drain()

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
-from tests.channels.conftest import LINE_SECRET, count
+from tests.channels.conftest import LINE_SECRET, count, post_line
 from tests.fakes.line_api import (
     follow_event,
     message_event,
@@ -73,18 +73,8 @@ def _sdk_sample() -> dict:
     )
 
 
-def _post(web, body: dict | bytes, signature: str | None = "sign"):  # type: ignore[no-untyped-def]
-    raw, good = signed(body, LINE_SECRET)
-    headers = {"Content-Type": "application/json"}
-    if signature == "sign":
-        headers["X-Line-Signature"] = good
-    elif signature is not None:
-        headers["X-Line-Signature"] = signature
-    return web.post("/webhooks/line", data=raw, headers=headers)
-
-
 def test_sdk_sample_payload_is_stored_by_kind_without_platform_ids(web, factory):
-    response = _post(web, _sdk_sample())
+    response = post_line(web, _sdk_sample())
     assert response.status_code == 200
     with factory() as session:
         events = session.scalars(select(InboundEvent).order_by(InboundEvent.id)).all()
@@ -105,26 +95,26 @@ def test_sdk_sample_payload_is_stored_by_kind_without_platform_ids(web, factory)
 
 def test_missing_or_wrong_signature_is_refused_and_nothing_stored(web, factory):
     body = payload(text_event(user_id(), "こんにちは"))
-    assert _post(web, body, signature=None).status_code == 400
-    assert _post(web, body, signature="bm90IHRoZSBzaWduYXR1cmU=").status_code == 400
+    assert post_line(web, body, signature=None).status_code == 400
+    assert post_line(web, body, signature="bm90IHRoZSBzaWduYXR1cmU=").status_code == 400
     raw, good = signed(body, LINE_SECRET)
     tampered = raw.replace("こんにちは".encode(), "さようなら".encode())
     response = web.post("/webhooks/line", data=tampered, headers={"X-Line-Signature": good})
     assert response.status_code == 400
     wrong_key = signed(body, "another-channel-secret")[1]
-    assert _post(web, body, signature=wrong_key).status_code == 400
+    assert post_line(web, body, signature=wrong_key).status_code == 400
     assert count(factory, InboundEvent) == 0 and count(factory, Resident) == 0
 
 
 def test_malformed_json_with_valid_signature_is_refused(web, factory):
-    assert _post(web, b'{"destination": "U1", "events": [').status_code == 400
-    assert _post(web, b'{"destination": "U1"}').status_code == 400
-    assert _post(web, b'{"events": "nope"}').status_code == 400
+    assert post_line(web, b'{"destination": "U1", "events": [').status_code == 400
+    assert post_line(web, b'{"destination": "U1"}').status_code == 400
+    assert post_line(web, b'{"events": "nope"}').status_code == 400
     assert count(factory, InboundEvent) == 0
 
 
 def test_connectivity_check_with_no_events_answers_200(web, factory):
-    assert _post(web, {"destination": "U0123", "events": []}).status_code == 200
+    assert post_line(web, {"destination": "U0123", "events": []}).status_code == 200
     assert count(factory, InboundEvent) == 0
 
 
@@ -133,7 +123,7 @@ def test_unconfigured_line_answers_404(web, env):
     from tsunagu.web import create_app
 
     client = create_app(env_copy, test_config={"TESTING": True}).test_client()
-    response = _post(client, payload(text_event(user_id(), "x")))
+    response = post_line(client, payload(text_event(user_id(), "x")))
     assert response.status_code == 404
     assert "LINE" in response.get_json()["error"]
 
@@ -141,11 +131,11 @@ def test_unconfigured_line_answers_404(web, env):
 def test_redelivered_event_is_answered_once(web, factory, drain, fake_line):
     user = user_id()
     first = text_event(user, "こんにちは")
-    assert _post(web, payload(first)).status_code == 200
+    assert post_line(web, payload(first)).status_code == 200
     again = dict(first, deliveryContext={"isRedelivery": True})
-    assert _post(web, payload(again)).status_code == 200
+    assert post_line(web, payload(again)).status_code == 200
     drain()
-    _post(web, payload(again))
+    post_line(web, payload(again))
     drain()
     assert count(factory, InboundEvent) == 1
     sends = fake_line.sends()
@@ -158,7 +148,7 @@ def test_redelivered_event_is_answered_once(web, factory, drain, fake_line):
 def test_one_webhook_with_several_residents_answers_each(web, factory, drain, fake_line):
     alice, bob = user_id(), user_id()
     a, b = follow_event(alice), text_event(bob, "家賃が払えなくて困っています")
-    assert _post(web, payload(a, b)).status_code == 200
+    assert post_line(web, payload(a, b)).status_code == 200
     drain()
     with factory() as session:
         assert len(session.scalars(select(Resident)).all()) == 2
@@ -170,7 +160,7 @@ def test_one_webhook_with_several_residents_answers_each(web, factory, drain, fa
 
 def test_sticker_gets_a_kind_reply_and_staff_see_it(web, factory, drain, fake_line):
     user = user_id()
-    _post(web, payload(message_event(user, {"type": "sticker", "packageId": "1",
+    post_line(web, payload(message_event(user, {"type": "sticker", "packageId": "1",
                                             "stickerId": "2", "stickerResourceType": "STATIC"})))
     drain()
     assert any("文字だけ" in text for text in fake_line.texts())
@@ -181,14 +171,14 @@ def test_sticker_gets_a_kind_reply_and_staff_see_it(web, factory, drain, fake_li
 
 def test_quick_reply_press_comes_back_with_its_label(web, factory, drain, fake_line):
     user = user_id()
-    _post(web, payload(message_event(user, {"type": "image", "contentProvider": {"type": "line"}})))
+    post_line(web, payload(message_event(user, {"type": "image", "contentProvider": {"type": "line"}})))
     drain()
     items = [i for r in fake_line.sends() for m in r.data["messages"]
              for i in (m.get("quickReply") or {}).get("items", [])]
     assert items, "the answer offers buttons"
     action = items[0]["action"]
     assert action["type"] == "postback" and action["displayText"] == action["label"]
-    _post(web, payload(postback_event(user, action["data"])))
+    post_line(web, payload(postback_event(user, action["data"])))
     drain()
     with factory() as session:
         pressed = session.scalars(select(InboundEvent).where(InboundEvent.kind == "postback")).one()
@@ -199,10 +189,10 @@ def test_quick_reply_press_comes_back_with_its_label(web, factory, drain, fake_l
 
 def test_unfollow_marks_resident_inactive_and_stops_outreach(web, factory, drain, fake_line):
     user = user_id()
-    _post(web, payload(follow_event(user)))
+    post_line(web, payload(follow_event(user)))
     drain()
     sent_before = len(fake_line.sends())
-    _post(web, payload(unfollow_event(user)))
+    post_line(web, payload(unfollow_event(user)))
     drain()
     with factory() as session:
         resident = session.scalars(select(Resident)).one()

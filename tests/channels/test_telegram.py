@@ -14,6 +14,7 @@ from bots.telegram_send import RateLimiter, TelegramChannel
 from tests.channels.conftest import TG_SECRET, TG_TOKEN, count
 from tests.fakes.telegram_api import (
     callback_update,
+    error,
     media_update,
     member_update,
     retry_after,
@@ -127,8 +128,6 @@ def test_429_is_retried_after_the_time_telegram_asks(web, factory, drain, fake_t
 
 
 def test_blocked_by_resident_fails_and_is_recorded(web, factory, drain, fake_tg):
-    from tests.fakes.telegram_api import error
-
     fake_tg.script("/sendMessage", [error(403, "Forbidden: bot was blocked by the user")])
     _post(web, text_update(CHAT, "/start"))
     drain()

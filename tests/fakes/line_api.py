@@ -1,7 +1,7 @@
 """A fake LINE Messaging API on 127.0.0.1, and builders for signed webhook requests.
 
     with FakeLine() as line:                       # LINE_API_BASE_URL = line.url
-        line.script("/message/push", [Answer(500), Answer(200, PUSH_OK)])
+        line.script("/message/push", [Answer(500)])   # then the default 200
         body, signature = signed(payload(text_event("Uaaa…", "こんにちは")), SECRET)
         client.post("/webhooks/line", data=body, headers={"X-Line-Signature": signature})
         line.texts()  → every text sent by reply or push, in order
@@ -31,7 +31,7 @@ __all__ = [
     "user_id",
 ]
 
-PUSH_OK = {"sentMessages": [{"id": "461230966842064897", "quoteToken": "IStG5h1Tz7b..."}]}
+REPLY, PUSH = "/v2/bot/message/reply", "/v2/bot/message/push"
 
 
 class FakeLine(FakeServer):
@@ -43,7 +43,7 @@ class FakeLine(FakeServer):
 
     def _next(self, rec: Recorded) -> Answer:
         key = rec.header("X-Line-Retry-Key")
-        if rec.path.split("?")[0] == "/v2/bot/message/push" and key:
+        if rec.route == PUSH and key:
             with self._lock:
                 if key in self.accepted_keys:
                     return Answer(409, {"message": "The retry key is already accepted"},
@@ -55,24 +55,18 @@ class FakeLine(FakeServer):
             return answer
         return super()._next(rec)
 
-    def reset(self) -> None:
-        super().reset()
-        self.accepted_keys.clear()
-
     def default(self, rec: Recorded) -> Answer:
-        path = rec.path.split("?")[0]
-        if path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
+        if rec.route in (REPLY, PUSH):
             count = len((rec.data or {}).get("messages") or [1])
             return Answer(200, {"sentMessages": [
                 {"id": str(uuid.uuid4().int)[:18], "quoteToken": "q"} for _ in range(count)]})
-        if path == "/v2/bot/chat/loading/start":
+        if rec.route == "/v2/bot/chat/loading/start":
             return Answer(202, {})
         return Answer(404, {"message": "Not found"})
 
     def sends(self) -> list[Recorded]:
         """Reply and push calls that LINE accepted (2xx), in order."""
-        return [r for r in self.answered() if r.path.split("?")[0] in
-                ("/v2/bot/message/reply", "/v2/bot/message/push")]
+        return [r for r in self.answered() if r.route in (REPLY, PUSH)]
 
     def answered(self) -> list[Recorded]:
         """Requests LINE accepted, including one still being answered (status set first)."""
@@ -96,13 +90,12 @@ def payload(*events: dict[str, Any], destination: str = "U0123456789abcdef") -> 
     return {"destination": destination, "events": list(events)}
 
 
-def _event(kind: str, user: str, event_id: str | None, redelivery: bool = False,
-           reply_token: bool = True, **fields: Any) -> dict[str, Any]:
+def _event(kind: str, user: str, reply_token: bool = True, **fields: Any) -> dict[str, Any]:
     event = {
         "type": kind, "mode": "active", "timestamp": 1462629479859,
         "source": {"type": "user", "userId": user},
-        "webhookEventId": event_id or "01" + uuid.uuid4().hex[:24].upper(),
-        "deliveryContext": {"isRedelivery": redelivery},
+        "webhookEventId": "01" + uuid.uuid4().hex[:24].upper(),
+        "deliveryContext": {"isRedelivery": False},
         **fields,
     }
     if reply_token:
@@ -110,24 +103,23 @@ def _event(kind: str, user: str, event_id: str | None, redelivery: bool = False,
     return event
 
 
-def text_event(user: str, text: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
-    return _event("message", user, event_id, message={
+def text_event(user: str, text: str) -> dict[str, Any]:
+    return _event("message", user, message={
         "id": str(uuid.uuid4().int)[:18], "type": "text", "text": text,
-        "quoteToken": "q" + uuid.uuid4().hex}, **kw)
+        "quoteToken": "q" + uuid.uuid4().hex})
 
 
-def message_event(user: str, message: dict[str, Any], event_id: str | None = None,
-                  **kw: Any) -> dict[str, Any]:
-    return _event("message", user, event_id, message={"id": "325708", **message}, **kw)
+def message_event(user: str, message: dict[str, Any]) -> dict[str, Any]:
+    return _event("message", user, message={"id": "325708", **message})
 
 
-def postback_event(user: str, data: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
-    return _event("postback", user, event_id, postback={"data": data}, **kw)
+def postback_event(user: str, data: str) -> dict[str, Any]:
+    return _event("postback", user, postback={"data": data})
 
 
-def follow_event(user: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
-    return _event("follow", user, event_id, follow={"isUnblocked": False}, **kw)
+def follow_event(user: str) -> dict[str, Any]:
+    return _event("follow", user, follow={"isUnblocked": False})
 
 
-def unfollow_event(user: str, event_id: str | None = None, **kw: Any) -> dict[str, Any]:
-    return _event("unfollow", user, event_id, reply_token=False, **kw)
+def unfollow_event(user: str) -> dict[str, Any]:
+    return _event("unfollow", user, reply_token=False)

@@ -25,6 +25,11 @@ class Recorded:
     data: Any = None            # JSON body, or form fields (nested JSON decoded)
     status: int = 0             # the status the fake answered with
 
+    @property
+    def route(self) -> str:
+        """The path without its query string."""
+        return self.path.split("?")[0]
+
     def header(self, name: str) -> str | None:
         for key, value in self.headers.items():
             if key.lower() == name.lower():
@@ -110,14 +115,9 @@ class FakeServer:
         with self._lock:
             self._scripts.setdefault(path_suffix, deque()).extend(answers)
 
-    def reset(self) -> None:
-        with self._lock:
-            self.requests.clear()
-            self._scripts.clear()
-
     def calls(self, path_suffix: str) -> list[Recorded]:
         with self._lock:
-            return [r for r in self.requests if r.path.split("?")[0].endswith(path_suffix)]
+            return [r for r in self.requests if r.route.endswith(path_suffix)]
 
     def wait_for(self, path_suffix: str, count: int = 1, timeout: float = 10.0) -> list[Recorded]:
         deadline = time.monotonic() + timeout
@@ -132,10 +132,9 @@ class FakeServer:
     # -- hooks ----------------------------------------------------------------------
 
     def _next(self, rec: Recorded) -> Answer:
-        path = rec.path.split("?")[0]
         with self._lock:
             for suffix, queue in self._scripts.items():
-                if path.endswith(suffix) and queue:
+                if rec.route.endswith(suffix) and queue:
                     return queue.popleft()
         return self.default(rec)
 

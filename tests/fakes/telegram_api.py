@@ -22,18 +22,15 @@ __all__ = [
     "Answer",
     "FakeTelegram",
     "callback_update",
+    "error",
     "media_update",
     "member_update",
-    "next_update_id",
     "retry_after",
     "text_update",
 ]
 
 _ids = itertools.count(int(time.time()) % 100000 * 1000)
-
-
-def next_update_id() -> int:
-    return next(_ids)
+BOT = {"id": 7000001, "is_bot": True, "first_name": "つなぐ"}
 
 
 def retry_after(seconds: int) -> Answer:
@@ -50,16 +47,16 @@ class FakeTelegram(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self._message_ids = itertools.count(100)
+        self.webhook_url = ""   # what getWebhookInfo reports
 
     @staticmethod
     def method(rec: Recorded) -> str:
-        return rec.path.split("?")[0].rsplit("/", 1)[-1]
+        return rec.route.rsplit("/", 1)[-1]
 
     def default(self, rec: Recorded) -> Answer:
         method, data = self.method(rec), rec.data or {}
         if method == "getMe":
-            return Answer(200, {"ok": True, "result": {
-                "id": 7000001, "is_bot": True, "first_name": "つなぐ", "username": "tsunagu_bot"}})
+            return Answer(200, {"ok": True, "result": {**BOT, "username": "tsunagu_bot"}})
         if method == "sendMessage":
             result = {"message_id": next(self._message_ids), "date": int(time.time()),
                       "chat": {"id": int(data.get("chat_id", 0)), "type": "private"},
@@ -71,7 +68,7 @@ class FakeTelegram(FakeServer):
             return Answer(200, {"ok": True, "result": True})
         if method == "getWebhookInfo":
             return Answer(200, {"ok": True, "result": {
-                "url": getattr(self, "webhook_url", ""), "has_custom_certificate": False,
+                "url": self.webhook_url, "has_custom_certificate": False,
                 "pending_update_count": 0}})
         return error(404, "Not Found: method not found")
 
@@ -97,12 +94,11 @@ def _message(chat_id: int, **fields: Any) -> dict[str, Any]:
             "from": _user(chat_id), **fields}
 
 
-def text_update(chat_id: int, text: str, update_id: int | None = None) -> dict[str, Any]:
-    return {"update_id": update_id or next_update_id(), "message": _message(chat_id, text=text)}
+def text_update(chat_id: int, text: str) -> dict[str, Any]:
+    return {"update_id": next(_ids), "message": _message(chat_id, text=text)}
 
 
-def media_update(chat_id: int, kind: str = "sticker", update_id: int | None = None,
-                 **fields: Any) -> dict[str, Any]:
+def media_update(chat_id: int, kind: str = "sticker") -> dict[str, Any]:
     samples: dict[str, Any] = {
         "sticker": {"file_id": "CAACAgIAAxk", "file_unique_id": "AgADBAAD", "type": "regular",
                     "width": 512, "height": 512, "is_animated": False, "is_video": False},
@@ -111,27 +107,24 @@ def media_update(chat_id: int, kind: str = "sticker", update_id: int | None = No
         "voice": {"file_id": "AwACAgIAAxk", "file_unique_id": "AgADAwAD", "duration": 3},
         "location": {"latitude": 36.44, "longitude": 136.45},
     }
-    return {"update_id": update_id or next_update_id(),
-            "message": _message(chat_id, **{kind: samples[kind]}, **fields)}
+    return {"update_id": next(_ids), "message": _message(chat_id, **{kind: samples[kind]})}
 
 
-def callback_update(chat_id: int, data: str, label: str | None = None,
-                    update_id: int | None = None) -> dict[str, Any]:
-    message = _message(chat_id, text="…", **{"from": {"id": 7000001, "is_bot": True,
-                                                      "first_name": "つなぐ"}})
+def callback_update(chat_id: int, data: str, label: str | None = None) -> dict[str, Any]:
+    message = _message(chat_id, text="…", **{"from": BOT})
     if label:
         message["reply_markup"] = {"inline_keyboard": [[{"text": label, "callback_data": data}]]}
-    return {"update_id": update_id or next_update_id(), "callback_query": {
+    return {"update_id": next(_ids), "callback_query": {
         "id": str(next(_ids)) + "4242", "from": _user(chat_id), "message": message,
         "chat_instance": "-8123456789", "data": data}}
 
 
-def member_update(chat_id: int, status: str, update_id: int | None = None) -> dict[str, Any]:
+def member_update(chat_id: int, status: str) -> dict[str, Any]:
     """status: "kicked" (the resident blocked the bot) or "member" (unblocked)."""
+    def member(state: str) -> dict[str, Any]:
+        return {"user": BOT, "status": state, **({"until_date": 0} if state == "kicked" else {})}
+
     old = "member" if status == "kicked" else "kicked"
-    bot = {"id": 7000001, "is_bot": True, "first_name": "つなぐ"}
-    extra = {"until_date": 0} if status == "kicked" else {}
-    return {"update_id": update_id or next_update_id(), "my_chat_member": {
+    return {"update_id": next(_ids), "my_chat_member": {
         "chat": _private(chat_id), "from": _user(chat_id), "date": int(time.time()),
-        "old_chat_member": {"user": bot, "status": old, **({"until_date": 0} if old == "kicked" else {})},
-        "new_chat_member": {"user": bot, "status": status, **extra}}}
+        "old_chat_member": member(old), "new_chat_member": member(status)}}
