@@ -102,11 +102,15 @@ def current_conversation(session: Session, resident: Resident) -> Conversation:
     return conversation
 
 
-def bot_answers(session: Session, resident_id: int | None) -> bool:
-    """False while a consultant holds the conversation (the bot is silent then)."""
-    if resident_id is None:
+ANSWERED_KINDS = ("text", "postback", "media")
+
+
+def will_answer(session: Session, event: InboundEvent) -> bool:
+    """Will the bot reply to this event? (Channels show "typing…" only then.) Not while a
+    consultant holds the conversation: the bot is silent then."""
+    if event.kind not in ANSWERED_KINDS or event.resident_id is None:
         return False
-    conversation = Conversation.open_for(session, resident_id)
+    conversation = Conversation.open_for(session, event.resident_id)
     return conversation is None or conversation.status != "staff"
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from bots.engine import bot_answers
+from bots.engine import will_answer
 from tsunagu import pipeline, workers
 from tsunagu.web import session_factory
 
@@ -151,8 +151,7 @@ def webhook():  # type: ignore[no-untyped-def]
                 if event is None:
                     continue  # a redelivery: stored and answered once
                 stored += 1
-                if (incoming.kind in ("text", "postback", "media") and incoming.platform_user_id
-                        and bot_answers(session, event.resident_id)):
+                if will_answer(session, event):
                     loading.append(incoming.platform_user_id)
         workers.wake()
     if loading:

@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, jsonify, request
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 
-from bots.engine import bot_answers
+from bots.engine import will_answer
 from tsunagu import pipeline, workers
 from tsunagu.web import session_factory
 
@@ -158,8 +158,7 @@ def webhook():  # type: ignore[no-untyped-def]
 
     with session_factory(current_app).begin() as session:
         event = pipeline.ingest(session, incoming)
-        typing = (event is not None and incoming.kind in ("text", "postback", "media")
-                  and bot_answers(session, event.resident_id))
+        typing = event is not None and will_answer(session, event)
     if event is None:
         return jsonify({}), 200  # a redelivery: stored and answered once
     workers.wake()
