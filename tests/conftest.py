@@ -187,3 +187,21 @@ class Chat:
 def chat(client, worker):  # type: ignore[no-untyped-def]
     """Factory: chat() starts a new anonymous resident on the web chat."""
     return lambda user=None: Chat(client, user or f"web-{secrets.token_hex(4)}")
+
+
+@pytest.fixture
+def fake_line():  # type: ignore[no-untyped-def]
+    """A local fake LINE Messaging API that records every request (tests/fakes)."""
+    from tests.fakes.line_api import FakeLine
+
+    with FakeLine() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_tg():  # type: ignore[no-untyped-def]
+    """A local fake Telegram Bot API that records every request (tests/fakes)."""
+    from tests.fakes.telegram_api import FakeTelegram
+
+    with FakeTelegram() as server:
+        yield server

@@ -51,5 +51,5 @@ def frozen(settings):  # type: ignore[no-untyped-def]
 
 # Fixtures shared with the console's and the channels' tests: staff accounts and login
 # through the form; the fake LINE API, signed-webhook client and step-by-step worker.
-from tests.channels.conftest import channels, drain, env, fake_line, fake_tg, web  # noqa: F401
+from tests.channels.conftest import channels, drain, env, web  # noqa: F401
 from tests.console.conftest import PASSWORD, auth, csrf_token, make_staff  # noqa: F401

@@ -4,30 +4,15 @@ The worker loops run in-process, step by step (`drain`), so each test decides wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 
-from tests.fakes.line_api import FakeLine, signed
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.line_api import signed
 
 LINE_SECRET = "line-test-channel-secret-0123456789"
 LINE_TOKEN = "line-test-access-token"
 TG_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 TG_SECRET = "tg-webhook-secret_0123456789"
-
-
-@pytest.fixture
-def fake_line() -> Iterator[FakeLine]:
-    with FakeLine() as server:
-        yield server
-
-
-@pytest.fixture
-def fake_tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture

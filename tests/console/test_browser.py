@@ -15,7 +15,7 @@ import pytest
 
 from tests.browser import chromium_page, live_server, needs_chromium
 from tests.console.conftest import PASSWORD, wait_for
-from tests.fakes.line_api import FakeLine, payload, signed, text_event, user_id
+from tests.fakes.line_api import payload, signed, text_event, user_id
 
 LINE_SECRET = "console-browser-line-secret-0123"
 
@@ -26,12 +26,6 @@ pytestmark = needs_chromium
 def db_url(sqlite_url: str) -> str:
     """One database is enough here: the storage paths run on both in the other tests."""
     return sqlite_url
-
-
-@pytest.fixture
-def fake_line() -> Iterator[FakeLine]:
-    with FakeLine() as server:
-        yield server
 
 
 @pytest.fixture
