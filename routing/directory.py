@@ -62,11 +62,14 @@ def load_directory(id_or_path: str) -> Directory:
     """An id like "nomi" (→ dictionaries/municipalities/nomi.yaml) or a path. Cached per
     file and modification time; raises DirectoryError listing every problem."""
     path = resolve(id_or_path)
-    stamp = _mtime(path)
-    if stamp is None:
+    if _mtime(path) is None:
         raise DirectoryError([f"{path.name}: no such directory file ({path})"])
-    stamps = (stamp, _mtime(path.parent / RULES_FILE), _mtime(path.parent / NATIONAL_FILE))
-    return _cached(("city", path), stamps, lambda: _load_city(path))
+    hit = _cache.get(("city", path))
+    if hit is not None and hit[0] == tuple(map(_mtime, hit[1].files)):
+        return hit[1]
+    directory = _load_city(path)
+    _cache[("city", path)] = (tuple(map(_mtime, directory.files)), directory)
+    return directory
 
 
 def check_file(path: str | Path) -> tuple[list[str], str]:
@@ -169,9 +172,9 @@ def _rule_kinds(src: Source, value: Any, path: Path_, kinds: set[str]) -> tuple[
         src.error(path, "must be a list of agency kinds")
         return ()
     for i, k in enumerate(value):
-        if k not in kinds:
+        if not isinstance(k, str) or k not in kinds:
             src.error((*path, i), f"unknown agency kind {k!r}")
-    return tuple(value)
+    return tuple(k for k in value if isinstance(k, str))
 
 
 def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
@@ -180,7 +183,7 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
     src.only_keys(m, {"kinds", "categories", "max_per_kind", "max_specialists",
                       "multi_agency", "crisis_contacts", "night_contacts", "texts",
                       "notes"}, path)
-    kinds = tuple(m["kinds"]) if isinstance(m.get("kinds"), list) else (
+    kinds = tuple(src.get_texts(m, "kinds", path)) if "kinds" in m else (
         base.kinds if base else ())
     if base is None and not kinds:
         src.error((*path, "kinds"), "the list of agency kinds is required")
@@ -190,11 +193,10 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
         if not isinstance(value, list):
             src.error(p, "must be a list of national line ids")
             return ()
-        if contact_ids is not None:
-            for i, cid in enumerate(value):
-                if cid not in contact_ids:
-                    src.error((*p, i), f"unknown national line {cid!r} (see {NATIONAL_FILE})")
-        return tuple(value)
+        for i, cid in enumerate(value):
+            if not isinstance(cid, str) or contact_ids is not None and cid not in contact_ids:
+                src.error((*p, i), f"unknown national line {cid!r} (see {NATIONAL_FILE})")
+        return tuple(cid for cid in value if isinstance(cid, str))
 
     categories = dict(base.categories) if base else {}
     cats = m.get("categories", {})
@@ -213,7 +215,7 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
             if field_ not in FIELDS:
                 src.error((*p, "field"), f"{field_!r} is not one of {', '.join(FIELDS)}")
             by_age = dict(old.by_age) if old else {}
-            for band, ks in (r.get("by_age") or {}).items():
+            for band, ks in src.get_mapping(r, "by_age", p).items():
                 if band not in AGE_BANDS:
                     src.error((*p, "by_age", band), f"unknown age band; use {AGE_BANDS}")
                     continue
@@ -241,13 +243,18 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
         for cat in CATEGORIES:
             if cat not in categories:
                 src.error((*path, "categories"), f"no rule for category {cat!r}")
-    multi = m.get("multi_agency", {})
-    multi = multi if isinstance(multi, dict) else {}
-    for cat in multi.get("always", []) or []:
+    multi = src.get_mapping(m, "multi_agency", path)
+    always = src.get_texts(multi, "always", (*path, "multi_agency"))
+    for cat in always:
         if cat not in CATEGORIES:
             src.error((*path, "multi_agency", "always"), f"unknown category key {cat!r}")
+    min_fields = multi.get("min_fields", base.multi_min_fields if base else 2)
+    if not isinstance(min_fields, int) or isinstance(min_fields, bool) or min_fields < 1:
+        src.error((*path, "multi_agency", "min_fields"),
+                  f"{min_fields!r} must be a positive whole number")
+        min_fields = 2
     texts = dict(base.texts) if base else {}
-    texts.update({str(k): str(v) for k, v in (m.get("texts") or {}).items()})
+    texts.update({str(k): str(v) for k, v in src.get_mapping(m, "texts", path).items()})
     for key in _TEXT_KEYS:
         if key not in texts:
             src.error((*path, "texts"), f"text {key!r} is required")
@@ -263,8 +270,8 @@ def _parse_rules(src: Source, m: dict, base: Rules | None, path: Path_,
         categories=categories, kinds=kinds,
         max_per_kind=number("max_per_kind", 2),
         max_specialists=number("max_specialists", 4),
-        multi_always=tuple(multi.get("always", base.multi_always if base else ())),
-        multi_min_fields=int(multi.get("min_fields", base.multi_min_fields if base else 2)),
+        multi_always=tuple(always) if "always" in multi else (base.multi_always if base else ()),
+        multi_min_fields=min_fields,
         crisis_contacts=contacts(m["crisis_contacts"], (*path, "crisis_contacts"))
         if "crisis_contacts" in m else (base.crisis_contacts if base else ()),
         night_contacts=contacts(m["night_contacts"], (*path, "night_contacts"))
@@ -324,7 +331,7 @@ def _load_city(path: Path) -> Directory:
     agency_ids = {a.id for a in agencies}
 
     general = []
-    for i, gid in enumerate(src.get_list(top, "general_windows", ())):
+    for i, gid in enumerate(src.get_texts(top, "general_windows", ())):
         if gid not in agency_ids:
             src.error(("general_windows", i), f"unknown agency id {gid!r}")
         general.append(gid)
@@ -343,6 +350,7 @@ def _load_city(path: Path) -> Directory:
         prefecture=src.get_str(top, "prefecture", ()) or "", agencies=agencies,
         general_windows=general, national=national, rules=rules, sessions=sessions,
         documents=documents, web=src.get_str(top, "web", ()),
+        files=(path, path.parent / RULES_FILE, path.parent / str(national_name)),
     )
 
 

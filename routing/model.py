@@ -194,6 +194,7 @@ class Directory:
     sessions: list[SessionSeries] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     web: str | None = None
+    files: tuple[Path, ...] = ()  # every file it was read from (the cache watches them)
 
     def district_spellings(self) -> dict[str, list[str]]:
         return {d.id: [d.name, *d.spellings] if d.bare_name else list(d.spellings)

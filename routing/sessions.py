@@ -46,14 +46,14 @@ def _repeat(src: Source, r: Any, path: Path_):
         src.error(path, "must be a mapping with monthly: or weekly:")
         return monthly, weekly, None, None
     src.only_keys(r, {"monthly", "weekly", "from", "until"}, path)
-    for i, item in enumerate(r.get("monthly") or []):
+    for i, item in enumerate(src.get_list(r, "monthly", path)):
         p = (*path, "monthly", i)
         if not isinstance(item, dict) or item.get("weekday") not in H.WEEKDAYS or item.get(
                 "nth") not in (1, 2, 3, 4, 5, -1):
             src.error(p, "must be {nth: 1-5 or -1, weekday: mon..sun}")
             continue
         monthly.append((item["nth"], H.WEEKDAYS.index(item["weekday"])))
-    for i, day in enumerate(r.get("weekly") or []):
+    for i, day in enumerate(src.get_list(r, "weekly", path)):
         if day not in H.WEEKDAYS:
             src.error((*path, "weekly", i), f"{day!r} is not one of {', '.join(H.WEEKDAYS)}")
         else:
@@ -83,7 +83,7 @@ def parse_sessions(src: Source, items: list, agency_ids: set[str]) -> list[Sessi
         if sid in seen:
             src.error((*p, "id"), f"session id {sid!r} is used twice")
         seen.add(sid)
-        if s.get("agency") not in agency_ids:
+        if not isinstance(s.get("agency"), str) or s["agency"] not in agency_ids:
             src.error((*p, "agency"), f"unknown agency id {s.get('agency')!r}")
         if not s.get("title"):
             src.error((*p, "title"), "title is required")

@@ -87,6 +87,22 @@ class Source:
             return []
         return value
 
+    def get_texts(self, m: dict, key: str, path: Path_) -> list[str]:
+        """A list of plain strings (ids, kinds); other items are reported and left out."""
+        out = []
+        for i, item in enumerate(self.get_list(m, key, path)):
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.error((*path, key, i), f"{item!r} must be text")
+        return out
+
+    def get_mapping(self, m: dict, key: str, path: Path_) -> dict:
+        value = m.get(key)
+        if value is None:
+            return {}
+        return self.mapping(value, (*path, key)) or {}
+
     def get_bool(self, m: dict, key: str, path: Path_, default: bool) -> bool:
         value = m.get(key, default)
         if not isinstance(value, bool):

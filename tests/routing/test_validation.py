@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 
@@ -173,3 +174,26 @@ contacts:
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(routing.DirectoryError, match="no such directory file"):
         routing.load_directory(str(tmp_path / "nowhere.yaml"))
+
+
+def test_a_citys_own_national_file_is_watched(city_dir):
+    """A city may name its own list of national lines; editing that file is picked up
+    without a restart, like edits to the city file itself."""
+    national = (DATA_DIR / "_national.yaml").read_text(encoding="utf-8")
+    local = city_dir / "local_lines.yaml"
+    local.write_text(national, encoding="utf-8")
+    path = write(city_dir, "demo.yaml", "national: local_lines.yaml\n" + GOOD)
+    before = routing.load_directory(str(path))
+    assert routing.load_directory(str(path)) is before  # unchanged files: cached
+    local.write_text(national + """
+  - id: city-line
+    name: デモ市いのちの相談
+    phone: "0120-000-000"
+    hours: 24時間
+    source: {organisation: デモ市, url: "https://example.jp/"}
+""", encoding="utf-8")
+    stamp = local.stat().st_mtime + 5
+    os.utime(local, (stamp, stamp))
+    after = routing.load_directory(str(path))
+    assert [c.id for c in after.national][-1] == "city-line"
+    assert len(after.national) == len(before.national) + 1
