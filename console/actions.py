@@ -87,6 +87,11 @@ def do_reply(session: Session, staff: Staff, conversation: Conversation, text: s
     check_open(conversation)
     if conversation.status != "staff":
         raise ActionError("返信するには、先に「対応を開始」してください。")
+    if conversation.assigned_staff_id not in (None, staff.id):
+        # One voice per resident: a colleague replies after 「担当」 names them.
+        holder = session.get(Staff, conversation.assigned_staff_id)
+        raise ActionError(f"{holder.shown_name if holder else '別の相談員'}さんが対応中です。"
+                          "返信するには、「担当」で相談員を自分に変えてください。")
     check_reachable(conversation.resident)
     out_id = _send(session, staff, conversation, text)
     do_audit(session, staff, "reply", conversation.id)

@@ -83,10 +83,10 @@ def test_takeover_cancels_queued_bot_messages(client, auth, admin, factory,
     assert [r.text for r in staff_rows] == ["相談員の管理です。\nここからは相談員がお返事します。"]
 
 
-def test_second_consultant_cannot_take_over_a_held_conversation(client, auth, make_staff,
+def test_second_consultant_cannot_take_over_or_reply_to_a_held_conversation(client, auth, make_staff,
                                                                  make_conversation, factory):
     make_staff("a@city.example.jp", agency="rinku", name="青木")
-    make_staff("b@city.example.jp", agency="rinku")
+    second = make_staff("b@city.example.jp", agency="rinku")
     cid = make_conversation(agency="rinku")
     auth.login("a@city.example.jp")
     client.post(f"/console/conversations/{cid}/takeover")
@@ -95,6 +95,21 @@ def test_second_consultant_cannot_take_over_a_held_conversation(client, auth, ma
     response = client.post(f"/console/conversations/{cid}/takeover", follow_redirects=True)
     assert "すでに青木さんが対応中です" in response.text
     assert "青木さんが対応中" in client.get("/console/").text
+
+    # nor reply in the holder's place: the reply box gives way to who holds it
+    page = client.get(f"/console/conversations/{cid}").text
+    assert 'name="text"' not in page.split('id="reply"')[1].split("</section>")[0]
+    response = client.post(f"/console/conversations/{cid}/reply", data={"text": "横から失礼します"},
+                           follow_redirects=True)
+    assert "青木さんが対応中です。返信するには" in response.text
+    with factory() as s:
+        assert "横から失礼します" not in [o.text for o in s.query(OutboundMessage)]
+    # once the case is assigned to them, they can
+    client.post(f"/console/conversations/{cid}/assign",
+                data={"agency_id": "rinku", "staff_id": str(second.id)})
+    client.post(f"/console/conversations/{cid}/reply", data={"text": "担当が替わりました"})
+    with factory() as s:
+        assert "担当が替わりました" in [o.text for o in s.query(OutboundMessage)]
 
 
 def test_reply_needs_takeover_and_text(client, auth, admin, make_conversation):
