@@ -230,7 +230,7 @@ def _crisis(matches: list[Match], idioms: list[Match], sent: list[int],
         if p.is_context or (p.need and p.need not in contexts):
             continue
         if idioms and _blocked(m, CRISIS, idioms, sent):
-            if not _blocked_for_good(m, idioms, sent) and _present(m, toks, idioms):
+            if not _blocked_for_good(m, idioms, sent, toks.keys) and _present(m, toks, idioms):
                 hits.append(m)
             continue
         hits.append(m)
@@ -246,7 +246,9 @@ _WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり",
                    "方法", "場所", "いっそ", "思い切る", "考える", "かな", "かしら"})
 _STRONG_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
 _BETTER_OFF = frozenset({"楽", "良い", "まし", "増し", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
-                         "解決", "済む", "喜ぶ"})
+                         "解決", "済む", "喜ぶ", "保険", "保険金", "何とか", "なんとか", "助かる"})
+# a wish about "you" is said to the writer, not by them (「あんたなんか消えればいい」って言われる)
+_YOU = frozenset({"あんた", "お前", "おまえ", "てめえ", "手前", "貴様", "あなた", "貴方"})
 _IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と"})
 _BEFORE = frozenset({"いっそ", "もう", "早く", "いつ", "今から", "今夜", "今日"})
 # violence: ongoing, present or about to happen, or with a victim
@@ -279,6 +281,9 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
     for m in crisis:
         label = m.pattern.label
         if label == "@死":
+            s = sent[m.start]
+            if any(keys[j] in _YOU for j in range(max(0, m.start - 8), m.start) if sent[j] == s):
+                continue
             strong_only = m.pattern.weight < 1
             hi = min(n, m.end + _SIGNAL_REACH)
             end = 0
@@ -301,8 +306,9 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
                 elif seen_if and k in _BETTER_OFF:
                     end = j + 1
                     break
-            if not end and not strong_only and m.start and keys[m.start - 1] in _BEFORE \
-                    and cls[m.start - 1] != BREAK:
+            if not end and not strong_only and m.start and (
+                    keys[m.start - 1] in _BEFORE and cls[m.start - 1] != BREAK
+                    or m.start > 1 and keys[m.start - 1] == "から" and keys[m.start - 2] == "今"):
                 end = m.end
             if end:
                 out.append(Match(_IDEATION, m.start, max(end, m.end)))
@@ -336,22 +342,25 @@ _IDEATION_WORDS = frozenset({
     "首吊り", "遺書", "練炭", "リストカット", "リスカ", "自傷", "オーバードーズ", "過量服薬",
     "大量服薬", "睡眠薬", "眠剤", "安定剤", "市販薬", "風邪薬", "錠", "生きる", "此の世", "この世",
     "ロープ", "紐", "楽", "終わらせる", "逝く", "お迎え", "御迎え", "吸い込む", "飛び込む", "線路",
-    "疲れる", "纏める", "まとめる", "まとめ飲み", "手首", "腕", "追う", "生まれる", "タヒ", "タヒる"})
+    "疲れる", "纏める", "まとめる", "まとめ飲み", "手首", "腕", "追う", "生まれる", "タヒ", "タヒる",
+    "保険金", "生命保険", "死亡保険", "受取人", "形見", "身辺", "飛ぶ", "すかす"})
 _VIOLENCE_WORDS = frozenset({
     "殴る", "殴られる", "蹴る", "蹴られる", "叩く", "叩かれる", "殺す", "殺される", "暴れる",
     "絞める", "締める", "暴力", "包丁", "刃物", "ナイフ", "悲鳴", "叫び声", "見つける", "閉じ込める",
     "監禁", "あざ", "アザ", "痣", "待ち伏せ", "付きまとう", "つきまとう", "締め出す", "泣き叫ぶ",
-    "置き去り", "暴"})
+    "置き去り", "暴", "根性焼き", "押し付ける"})
+# rows that need a farewell, "at the limit" or debt context are ideation (探さないで, 身辺整理)
+_NEED_CATEGORY = {"@別れ": "こころ", "@限界": "こころ", "@借金": "こころ"}
 _CRISIS_CATEGORY: dict[int, str] = {}
 
 
 def _crisis_category(p: Pattern) -> str:
     keys = {e[0] for e in p.elements} | {e[1] for e in p.elements if e[1]}
-    if p is _IDEATION:
+    if p is _IDEATION or p.need in _NEED_CATEGORY:
         cat = "こころ"
     elif keys & _VIOLENCE_WORDS:
         cat = "DV・虐待"
-    elif keys & _IDEATION_WORDS:
+    elif keys & _IDEATION_WORDS or {"探す", "ない"} <= keys and "見つかる" not in keys:  # 探さないで
         cat = "こころ"
     else:
         cat = ""
@@ -372,17 +381,23 @@ def _many_pills(toks: Tokens) -> list[Match]:
     return out
 
 
-def _blocked_for_good(m: Match, idioms: list[Match], sent: list[int]) -> bool:
+def _now_safe(idm: Match, keys) -> bool:
+    """A "safe" idiom said of now: 今は平和, 今は実家に避難して (its first words or just before)."""
+    return idm.pattern.elements[0][0] == "今" or "今" in keys[max(0, idm.start - 2):idm.start]
+
+
+def _blocked_for_good(m: Match, idioms: list[Match], sent: list[int], keys=()) -> bool:
     """An idiom over the very words (死ぬほど, 殺す気), or a "safe now" statement in the same
-    sentence (今日はネカフェに泊まる), wins over a time word."""
+    sentence (今日はネカフェに泊まる) or after it starting with 今, wins over a time word."""
     for idm in idioms:
         p = idm.pattern
         if CRISIS not in p.blocks and "*" not in p.blocks:
             continue
         if p.weight < 1 and idm.start < m.end and m.start < idm.end:
             return True
-        if p.weight >= 2 and sent[idm.start] == sent[m.start]:
-            return True
+        if p.weight >= 2 and (sent[idm.start] == sent[m.start]
+                              or idm.start >= m.end and _now_safe(idm, keys)):
+            return True  # same sentence, or a later 今は… (今朝殴られた。今は実家に避難)
     return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from pathlib import Path
 
 from sudachipy import Config, Dictionary, SplitMode
@@ -53,13 +54,44 @@ class Engine:
         return Tokens(self.tokenizer().tokenize(rewritten), text, self.words)
 
     def analyse(self, text: str) -> tuple[Tokens, list[Match]]:
-        toks = self.tokens(text)
+        toks, _ = self._read(text)
         return toks, self.lexicon.find(toks)
 
     def analyse_by_kind(self, text: str) -> tuple[Tokens, tuple[list[Match], ...]]:
         """As `analyse`, the matches split by kind: (categories, crisis, idiom, speaker, age)."""
+        toks, found = self._read(text)
+        return toks, found or self.lexicon.find(toks, by_kind=True)
+
+    def _read(self, text: str):
+        """Half-width katakana (ｲﾏ ﾘｽｶしてて, ｳﾃﾞ ｷｯﾀ) is often phonetic spelling that the
+        analyser reads as unknown nouns: read it also as hiragana and keep the reading in
+        which more crisis rows match (ties: as written)."""
         toks = self.tokens(text)
-        return toks, self.lexicon.find(toks, by_kind=True)
+        if not _HALF_KANA.search(text):
+            return toks, None
+        found = self.lexicon.find(toks, by_kind=True)
+        rewritten = self.rewrites(text) if self.rewrites else text
+        hira = Tokens(self.tokenizer().tokenize(_half_kana_to_hiragana(rewritten)), text,
+                      self.words)
+        found2 = self.lexicon.find(hira, by_kind=True)
+        if len(found2[1]) > len(found[1]):
+            return hira, found2
+        return toks, found
+
+
+_HALF_KANA = re.compile("[\uff66-\uff9d]")
+_HALF_RUN = re.compile("[\uff66-\uff9f]+")
+
+
+def _half_kana_to_hiragana(text: str) -> str:
+    """ｳﾃﾞ ｷｯﾀ -> うで  きった, same length: a voiced mark joins its kana and the run is
+    padded with spaces at its end, so evidence spans still point into the text as written."""
+    def run(m: re.Match) -> str:
+        s = m.group(0)
+        out = unicodedata.normalize("NFKC", s)
+        out = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in out)
+        return out + " " * (len(s) - len(out))
+    return _HALF_RUN.sub(run, text)
 
 
 def _load_rewrites(path: Path):
