@@ -301,7 +301,7 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
     subjects = [(p, k) for p, k in subjects if not _fails_writer(toks, k)]
     if not cats:  # a crisis about someone: 息子が帰ってこない
         return "家族" if subjects else "本人"
-    if subjects and cats - _SELF_CATEGORIES - {"DV・虐待", "孤立・人間関係"} \
+    if subjects and (cats - _SELF_CATEGORIES - {"DV・虐待", "孤立・人間関係"} or crisis) \
             and _about_relative(toks, roles, crisis, subjects, selves):
         return "家族"
     person = cats - _SELF_CATEGORIES - _HOUSEHOLD
