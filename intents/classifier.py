@@ -13,7 +13,7 @@ from intents.engine import Engine
 from intents.lexicon import Match, Pattern
 from intents.result import CATEGORIES, CRISIS, Analysis
 from intents.speaker import detect_speaker, self_introduction
-from intents.tokens import BREAK, CONJ, Tokens
+from intents.tokens import BREAK, CONJ, PUNCT, Tokens
 
 THRESHOLD = 1.0  # a category needs this much summed weight
 NEG_WINDOW = 8  # words after a term in which a negation can still cancel it
@@ -41,7 +41,7 @@ def warm_up() -> None:
 # Words that put a crisis in the present: a past or "now settled" marker elsewhere in the
 # sentence or message cannot silence it (昔は…けど今また死にたい).
 _NOW = frozenset({"今", "今日", "今夜", "今晩", "今朝", "今すぐ", "現在", "さっき", "先程",
-                  "又", "まだ", "今度こそ", "助ける"})
+                  "又", "まだ", "今度こそ", "助ける", "最後"})  # 最後: おとといの…が最後
 
 
 def _blocked(m: Match, label: str, idioms: list[Match], sent: list[int]) -> bool:
@@ -70,10 +70,12 @@ def _present(m: Match, toks: Tokens, idioms: list[Match]) -> bool:
     for idm in idioms:
         covered.update(range(idm.start, idm.end))
     lo = m.start
-    while lo > 0 and cls[lo - 1] != BREAK and not (cls[lo - 1] == CONJ and keys[lo - 1] in _CLAUSE_END):
+    while lo > 0 and cls[lo - 1] != BREAK and not (cls[lo - 1] == CONJ and keys[lo - 1] in _CLAUSE_END) \
+            and not (cls[lo - 1] == PUNCT and not keys[lo - 1].strip()):
         lo -= 1
     hi, n = m.end, len(keys)
-    while hi < n and cls[hi] != BREAK and not (cls[hi] == CONJ and keys[hi] in _CLAUSE_END):
+    while hi < n and cls[hi] != BREAK and not (cls[hi] == CONJ and keys[hi] in _CLAUSE_END) \
+            and not (cls[hi] == PUNCT and not keys[hi].strip()):
         hi += 1
     return any(keys[j] in _NOW and j not in covered for j in range(lo, hi))
 
@@ -81,8 +83,9 @@ def _present(m: Match, toks: Tokens, idioms: list[Match]) -> bool:
 def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
     keys, brk = toks.keys, toks.scope_break
     n = len(keys)
+    cls = toks.cls
     for j in range(m.end, min(n, m.end + NEG_WINDOW)):
-        if brk[j]:
+        if brk[j] or cls[j] == PUNCT and not keys[j].strip():  # a space ends the scope too
             return False
         if keys[j] == Tokens.NEG and j not in consumed:
             prev = keys[j - 1] if j else ""
@@ -121,7 +124,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     kept = [m if not m.pattern.need else Match(_relabel(m.pattern), m.start, m.end)
             for m in kept
             if not m.pattern.is_context and (not m.pattern.need or m.pattern.need in contexts)]
-    signals = _signals(crisis, roles, toks, sent) if crisis else []
+    csent = _clauses(toks) if crisis else sent
+    signals = _signals(crisis, roles, toks, csent) if crisis else []
     # A clear act of violence with a relative or the writer as victim is DV・虐待 as well.
     if signals:
         kept += [Match(_DV_SIGNAL, m.start, m.end) for m in signals
@@ -142,7 +146,10 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
             _add(evidence, m.label, toks.surface(m.start, m.end))
     scores = {c: round(scores[c], 2) for c in categories}
 
-    crisis_hits = _crisis(crisis + signals, idioms, sent, toks)
+    cidioms = idioms
+    if idioms and consumed is not None:  # 今は大丈夫じゃない, 泊まれなくなった: not safe
+        cidioms = [m for m in idioms if m.pattern.weight < 1 or not _negated_idiom(m, toks)]
+    crisis_hits = _crisis(crisis + signals, cidioms, csent, toks)
     if consumed is not None:
         crisis_hits = [m for m in crisis_hits
                        if m.pattern.has_neg or not _negated(m, toks, consumed)]
@@ -171,6 +178,26 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
         age_band=_age_band(text, ages),
         district=_district(text, districts) if districts else None,
     )
+
+
+def _negated_idiom(m: Match, toks: Tokens) -> bool:
+    keys = toks.keys
+    return any(k == Tokens.NEG for k in keys[m.end:m.end + 3] if k not in ("ます", "じゃ", "で", "は"))
+
+
+_ELLIPSIS = frozenset({".", "…", "‥"})
+
+
+def _clauses(toks: Tokens) -> list[int]:
+    """Sentence numbers for the crisis rules: chat writers often end a sentence with a space
+    (生きとってもしょうがないわ　先月仕事クビになって), so a space ends one too; an
+    ellipsis is a pause, not an end (「殺すぞ」って言われた…冗談っぽくだけど)."""
+    out, n = [], 0
+    for k, c in zip(toks.keys, toks.cls):
+        out.append(n)
+        if c == BREAK and k not in _ELLIPSIS or c == PUNCT and not k.strip():
+            n += 1
+    return out
 
 
 def _drop_contained(matches: list[Match]) -> list[Match]:
@@ -383,7 +410,7 @@ def _many_pills(toks: Tokens) -> list[Match]:
 
 def _now_safe(idm: Match, keys) -> bool:
     """A "safe" idiom said of now: 今は平和, 今は実家に避難して (its first words or just before)."""
-    return idm.pattern.elements[0][0] == "今" or "今" in keys[max(0, idm.start - 2):idm.start]
+    return idm.pattern.elements[0][0] == "今" or "今" in keys[max(0, idm.start - 4):idm.start]
 
 
 def _blocked_for_good(m: Match, idioms: list[Match], sent: list[int], keys=()) -> bool:
