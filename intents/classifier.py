@@ -320,7 +320,8 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
                 if cls[j] == BREAK:
                     break
                 a = alts[j]
-                if a is not None and k == a + "う" or k in _STRONG_WISH:  # volitional 死のう
+                if a is not None and k == a + "う" and keys[j - 1] not in ("どう", "如何") \
+                        or k in _STRONG_WISH:  # volitional 死のう (not どうしよう)
                     end = j + 1
                     break
                 if strong_only:
