@@ -10,7 +10,7 @@ a carer stays 本人 (taxonomy.md, Speaker).
 from __future__ import annotations
 
 from intents.lexicon import Match
-from intents.tokens import AUX, BREAK, NOUN, VERB, Tokens
+from intents.tokens import AUX, BREAK, CONJ, NOUN, VERB, Tokens
 
 # Categories that describe the writer's own situation even when a relative is named.
 _SELF_CATEGORIES = frozenset({"子育て", "ケアラー"})
@@ -98,11 +98,12 @@ def _their_situation(toks: Tokens, m: Match, sent: list[int]) -> bool:
     # 知り合いが一人もいません, 友達がほしい: company the writer lacks
     if any(keys[t] in ("ない", "欲しい", "ほしい", "みんな", "皆") for t in range(j, min(n, j + 5))):
         return False
-    if j + 1 < n and keys[j] == "ん" and keys[j + 1] == "ち":
-        return False
+    if j + 1 < n and keys[j] == "ん" and keys[j + 1] in ("ち", "とこ", "所", "ところ"):
+        return False  # 友達んち, ツレんとこ
     steps = 0
     while j < n and steps < 4 and (keys[j] == "の" or cls[j] == NOUN):
-        if keys[j] in ("家", "宅", "所") and j + 1 < n and keys[j + 1] in ("に", "で", "へ"):
+        if keys[j] in ("家", "宅", "所", "とこ", "ところ") and j + 1 < n and \
+                keys[j + 1] in ("に", "で", "へ"):
             return False  # 友達の家に泊まる: a place the writer stays, not 隣の家、ゴミだらけ
         if keys[j] in _BORROWED or keys[j] == "こと":
             return False
@@ -139,6 +140,7 @@ _CHILDREN = frozenset({"息子", "娘", "長男", "次男", "長女", "次女", 
 _TOPIC_AFTER = frozenset({"が", "は", "も", "って", "ったら", "、", ",", "，"})
 _SELF_WORDS = frozenset({"私", "自分", "僕", "俺", "あたし", "わし", "わたし", "うち", "わたくし"})
 _GONE = frozenset({"亡くなる", "無くなる", "死ぬ", "他界", "逝去"})
+_PASSED = frozenset({"亡くなる", "他界", "逝去"})  # 父はもう亡くなりました
 # after a relative: company, a place or the one acting on the writer (母と二人, 夫に言われる)
 _NOT_SUBJECT = frozenset({"と", "に", "から", "より", "を", "で", "へ", "や", "とか", "など"})
 # the writer's own household: money, home and relations with them are the writer's own
@@ -171,14 +173,17 @@ def _kin_subjects(toks: Tokens, kin: list[Match]) -> list[tuple[int, Match]]:
         nxt = keys[k.end + 1] if k.end + 1 < n else ""
         nxt2 = keys[k.end + 2] if k.end + 2 < n else ""
         if k.start and keys[k.start - 1] in _GONE or nxt in _GONE or after in _GONE or \
+                nxt2 in _PASSED or k.end + 3 < n and keys[k.end + 3] in _PASSED or \
                 k.start > 1 and keys[k.start - 1] == "た" and keys[k.start - 2] in _GONE:
             continue
         if keys[k.start] in _EX or k.start and keys[k.start - 1] == "元":
             continue  # an ex-partner: what they do to the writer is the writer's own matter
         if keys[k.start] == "実家" and after not in ("が", "は", "も", "の"):
             continue
-        if _quoted_at_writer(toks, k.start):
-            continue
+        if _in_quote(toks, k.start):
+            continue  # 「子ども連れて行く」ってLINEが来る: someone else's words
+        if after in ("が", "も") and (nxt == "居る" or nxt2 == "居る" and toks.cls[k.end + 1] == NOUN):
+            continue  # 孫もおるし, 子どもが2人いる: having them, not their trouble
         if any(keys[j] == "ない" for j in range(k.end, min(n, k.end + 4))) and \
                 any(keys[j] == "居る" for j in range(k.end, min(n, k.end + 3))):
             continue
@@ -197,17 +202,31 @@ def _kin_subjects(toks: Tokens, kin: list[Match]) -> list[tuple[int, Match]]:
     return out
 
 
-def _quoted_at_writer(toks: Tokens, i: int) -> bool:
-    """「家族がどうなっても知らんぞ」と言われた: words someone said to the writer."""
-    keys, n = toks.keys, len(toks.keys)
-    if "「" not in keys[:i] and "『" not in keys[:i]:
-        return False
-    j = i
-    while j < n and keys[j] not in ("」", "』", "「", "『"):
-        j += 1
-    if j >= n or keys[j] in ("「", "『"):
-        return False
-    return any(keys[t] in ("れる", "られる") for t in range(j + 1, min(n, j + 5)))
+def _in_quote(toks: Tokens, i: int) -> bool:
+    """Word i lies inside 「…」 or 『…』."""
+    depth = 0
+    for k in toks.keys[:i]:
+        if k in ("「", "『"):
+            depth += 1
+        elif k in ("」", "』") and depth:
+            depth -= 1
+    return depth > 0
+
+
+_YOU = frozenset({"お前", "御前", "お前ら", "あんた", "てめえ", "貴様", "おまえ"})
+
+
+def _quote_at_writer(toks: Tokens, i: int) -> bool:
+    """「お前ら全員道連れにする」: a quote addressed to the writer (a threat), not a relative's
+    own trouble in their words."""
+    keys = toks.keys
+    lo = i
+    while lo > 0 and keys[lo - 1] not in ("「", "『"):
+        lo -= 1
+    hi = i
+    while hi < len(keys) and keys[hi] not in ("」", "』"):
+        hi += 1
+    return any(keys[t] in _YOU for t in range(lo, hi))
 
 
 def _honorific(toks: Tokens, k: Match) -> bool:
@@ -222,13 +241,15 @@ def _honorific(toks: Tokens, k: Match) -> bool:
     return k.start > 0 and keys[k.start - 1] == "御" and head in _HONORED_PREFIX
 
 
-_SAY = frozenset({"言う", "口", "話す", "書く", "呟く", "漏らす", "叫ぶ", "」"})
+_SAY = frozenset({"言う", "口", "話す", "書く", "呟く", "漏らす", "叫ぶ", "」", "』", "繰り返す",
+                  "口癖"})
 
 
 def _reported(toks: Tokens, m: Match) -> bool:
     """「いなくなりたい」と口にしていました: someone else's words, quoted."""
     keys = toks.keys
-    return any(keys[j] in _SAY for j in range(m.end, min(len(keys), m.end + 3)))
+    return _in_quote(toks, m.start) or \
+        any(keys[j] in _SAY for j in range(m.end, min(len(keys), m.end + 3)))
 
 
 def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
@@ -286,6 +307,7 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
         return "本人"
     subjects = _kin_subjects(toks, kin)
     selves = [m.start for m in roles if m.label == "本人" and keys[m.start] in _SELF_WORDS
+              and not _in_quote(toks, m.start)
               and (keys[m.end - 1] in ("が", "は", "も")
                    or m.end < len(keys) and keys[m.end] in ("が", "は", "も"))]
     if "DV・虐待" in cats:
@@ -300,9 +322,13 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
         subjects = [(p, k) for p, k in subjects if keys[k.start] not in _PARTNERS]
     subjects = [(p, k) for p, k in subjects if not _fails_writer(toks, k)]
     if not cats:  # a crisis about someone: 息子が帰ってこない
-        return "家族" if subjects else "本人"
-    if subjects and (cats - _SELF_CATEGORIES - {"DV・虐待", "孤立・人間関係"} or crisis) \
-            and _about_relative(toks, roles, crisis, subjects, selves):
+        named = [(p, k) for p, k in subjects if keys[k.end] in _TOPIC_AFTER]  # not 弟ないてる
+        return "家族" if named or subjects and _about_relative(
+            toks, roles, crisis, subjects, selves, kept) else "本人"
+    own = _SELF_CATEGORIES if not any(keys[k.start] in ("孫", "孫娘", "孫息子") for _, k in subjects) \
+        else frozenset({"ケアラー"})  # a grandchild's trouble is not the writer's own parenting
+    if subjects and (cats - own - {"DV・虐待", "孤立・人間関係"} or crisis) \
+            and _about_relative(toks, roles, crisis, subjects, selves, kept):
         return "家族"
     person = cats - _SELF_CATEGORIES - _HOUSEHOLD
     for m in kept:
@@ -334,6 +360,8 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
         for pos in selves:
             if best < pos < m.start:
                 best, who = pos, None
+        if who is not None and keys[who.end] == "が" and _conditional(toks, who.end, m.end):
+            who = None  # 赤ちゃんが泣くとイライラする: the relative only sets off the writer's
         if who is None:
             # a problem named right before the relative (病気の母)
             continue
@@ -427,7 +455,8 @@ def _dv_speaker(toks: Tokens, kin: list[Match], subjects, selves) -> str | None:
             for t in range(a.end, n - 1):
                 if sent[t] != s and keys[t - 1] != "、":
                     break
-                if keys[t] in _SELF_WORDS and keys[t + 1] in ("を", "に") or \
+                if keys[t] in _SELF_WORDS and keys[t + 1] in ("を", "に", "の") or \
+                        keys[t] in ("呉れる", "くれる") and keys[t + 1] == "ない" or \
                         keys[t] == "親" and keys[t + 1] == "を" or \
                         keys[t] in _PARTNERS and keys[t + 1] in ("が", "は") and any(
                             keys[u] in ("れる", "られる") for u in range(t + 2, min(n, t + 6))):
@@ -439,6 +468,10 @@ def _dv_speaker(toks: Tokens, kin: list[Match], subjects, selves) -> str | None:
             if b.start > a.end and sent[b.start] == s and b.end < n and \
                     keys[b.end] in ("を", "に") and keys[b.start] not in _PARTNERS:
                 return "家族"
+        for b in kin:  # 父が暴れとる　母殴られてる: another relative is harmed
+            if b.start > a.end and b.end < n and keys[b.end] != "に" and any(
+                    keys[u] in ("れる", "られる") for u in range(b.end, min(n, b.end + 4))):
+                return "家族"
     return None
 
 
@@ -447,7 +480,8 @@ def _fails_writer(toks: Tokens, k: Match) -> bool:
     keys, n, sent = toks.keys, len(toks.keys), toks.sentences
     if keys[k.start] not in _PARTNERS:
         return False
-    return any(keys[t] in ("呉れる", "くれる") and t + 1 < n and keys[t + 1] == "ない"
+    return any(keys[t] in ("呉れる", "くれる") and keys[t + 1] == "ない"
+               or keys[t] in _SELF_WORDS and keys[t + 1] == "の"  # 夫が私の年金を使う
                for t in range(k.end, n - 1) if sent[t] == sent[k.start])
 
 
@@ -471,7 +505,8 @@ def _hearsay(toks: Tokens, i: int) -> bool:
     return False
 
 
-def _about_relative(toks: Tokens, roles: list[Match], crisis, subjects, selves) -> bool:
+def _about_relative(toks: Tokens, roles: list[Match], crisis, subjects, selves,
+                    kept: list[Match] = ()) -> bool:
     """The relative is the one in the situation: a state of their body or life follows them
     (娘が帰ってこない, 母が同じ話ばかり, 夫がいなくなった), their words are quoted (「死ぬ」と
     言って), what is told is hearsay (〜そうです, らしい), or the message is announced as about
@@ -482,15 +517,32 @@ def _about_relative(toks: Tokens, roles: list[Match], crisis, subjects, selves) 
         if k.end + 1 < n and keys[k.end] == "の" and keys[k.end + 1] == "こと" and sent[p] == 0:
             return True  # 主人のことで。/ 母のことなんですけど
     states = [m.start for m in roles if m.label == "状態"]
+    ends = [m.end for m in roles if m.label == "状態"]
     for p, k in subjects:
+        if any(0 <= p - e <= 2 and all(keys[t] in ("た", "の", "居る", "て") for t in range(e, p))
+               for e in ends):
+            return True  # 倒れた母、 / いなくなった娘: the state names the relative
+        # 旦那、『仕事やめたい』が口癖: a concern in the relative's quoted words
+        if any(m.start > p and _in_quote(toks, m.start) and sent[m.start] == sent[p]
+               and not _quote_at_writer(toks, m.start) for m in kept):
+            return True
         for st in states:
             if p < st and sent[st] == sent[p] and st - p <= 20 and \
                     not any(p < q < st for q in selves):
                 return True
-    if any(m.label == "緊急" and _reported(toks, m) and m.start > first for m in crisis):
+    if any(m.label == "緊急" and _reported(toks, m) and m.start > first
+           and not (_in_quote(toks, m.start) and _quote_at_writer(toks, m.start)) for m in crisis):
         return True
     return any(_hearsay(toks, i) and not any(first < q < i for q in selves)
                for i in range(first + 1, n))
+
+
+def _conditional(toks: Tokens, a: int, b: int) -> bool:
+    """A conditional clause (泣くと, 泣いたら, 泣けば) between words a and b."""
+    keys, cls = toks.keys, toks.cls
+    return any((cls[t] == CONJ and keys[t] in ("と", "ば")
+                or keys[t] == "た" and toks.surface(t, t + 1) == "たら") and cls[t - 1] == VERB
+               for t in range(a + 1, min(b, a + 5)))
 
 
 def _passive(toks: Tokens, m) -> bool:
