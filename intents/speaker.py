@@ -27,7 +27,8 @@ _AGENT_CATEGORIES = frozenset({"DV・虐待"})  # words from a kinship word to t
 _COMMUNITY_ROLES = ("店員", "店長", "民生委員", "児童委員", "自治会長", "町内会長", "区長", "大家",
                     "管理人", "配達員", "ボランティア", "近所", "隣", "友人", "友達", "住民")
 _COMMUNITY_PLACES = ("食堂", "サロン", "スーパー", "コンビニ", "商店", "店", "自治会", "町内会", "老人クラブ",
-                     "見守り")
+                     "見守り", "生協", "コーチ", "少年", "野球", "サッカー", "クラブ", "教室", "習い事",
+                     "ドラッグストア", "レジ", "配達")
 _PRO_ENDINGS = ("士", "師", "員", "医", "官", "者", "頭", "長", "諭", "ナー", "カー", "ャー",
                 "センター", "所", "課", "室", "院", "校", "園", "局", "協", "担当", "ケアマネ")
 # Resident identities that end like a job title (会社員です, 高齢者です, 漁師をしています).
@@ -35,10 +36,18 @@ _RESIDENT = ("会社員", "社員", "従業員", "公務員", "作業員", "会�
              "障がい者", "受給者", "生活者", "若者", "当事者", "被害者", "患者", "利用者", "漁師",
              "猟師", "美容師", "理容師", "調理師", "庭師", "大工", "長男", "長女", "世帯主")
 # Institutions a professional introduces themselves from (不動産会社の者です, サポートデスクです).
-_PRO_PLACES = ("社", "デスク", "窓口", "ステーション", "事務所", "クリニック", "病院", "薬局", "法人",
-               "協会", "機構", "警察", "署", "スタッフ", "職員")
+_PRO_PLACES = ("保護司", "ナビゲーター", "社", "デスク", "窓口", "ステーション", "事務所", "クリニック", "病院", "薬局", "法人",
+               "協会", "機構", "警察", "署", "スタッフ", "職員", "部門", "係", "班", "カウンセラー",
+               "協議会", "連携室")
+_PRO_NAMES = ("ハローワーク", "包括", "社協", "保健所", "役所", "役場", "センター", "病院", "学校",
+              "事業所", "施設")
 _COPULA = frozenset({"です", "だ", "でござる", "で御座る"})
-_POLITE_AFTER = frozenset({"ます", "ござる", "御座る", "おる", "居る", "致す", "て"})
+# 自治会長しとります, 民生委員やってます, スーパーで働いてます, コンビニでバイトしてます
+_DOING = frozenset({"為る", "遣る", "やる", "働く", "勤める", "勤務", "バイト", "パート"})
+_POLITE_AFTER = frozenset({"ます", "ござる", "御座る", "おる", "居る", "致す", "て", "ん", "の",
+                           "けれど", "が", "けど", "よる", "ちょる", "とる"})
+# 自治会長しとります, 大家しちょります (without を): only a title, not 入院しています
+_ROLE_ENDINGS = ("長", "員", "士", "師", "ケアマネ", "大家", "管理人", "コーチ", "役員", "司")
 # After a neighbour/friend word: they are only the writer's company or the one acting on the
 # writer (友達もいない, 近所の人に無視される, 友達の家に泊まる) -> the writer's own situation.
 _NOT_THEIR_SITUATION = frozenset({"に", "から", "と", "より", "も", "家", "所", "宅"})
@@ -52,11 +61,14 @@ def self_introduction(toks: Tokens) -> str | None:
     j = end - 1
     while j > 0 and keys[j] in _POLITE_AFTER:
         j -= 1
-    if j <= 0 or keys[j] not in _COPULA and not (keys[j] == "為る" and keys[j - 1] == "を"):
+    if j <= 0 or keys[j] not in _COPULA and keys[j] not in _DOING:
         return None
     k = j - 1
-    if keys[j] == "為る":  # 保育士をしています
+    if keys[j] in _DOING and keys[k] in ("を", "で"):  # 保育士をしています, スーパーで働いてます
         k = j - 2
+    elif keys[j] in _DOING and (k < 0 or cls[k] != NOUN or not toks.surface(k, k + 1).endswith(
+            _ROLE_ENDINGS) and not any(r in toks.surface(k, k + 1) for r in _COMMUNITY_ROLES)):
+        return None  # 入院しています, 心配しています: an activity, not a role
     if k >= 1 and keys[k] == "者" and keys[k - 1] == "の":  # 包括の者です
         k -= 2
     elif k >= 0 and keys[k] == "者":  # 相談した者です: a returning resident
@@ -78,6 +90,8 @@ def self_introduction(toks: Tokens) -> str | None:
         return "地域"
     if word.endswith(_RESIDENT):
         return None
+    if owner.endswith(_PRO_NAMES):  # ハローワークの就職支援ナビゲーター
+        return "関係機関"
     if word.endswith(_PRO_ENDINGS + _PRO_PLACES) or \
             keys[k] != word and keys[k].endswith(_PRO_ENDINGS):
         return "関係機関"
@@ -96,7 +110,8 @@ def _their_situation(toks: Tokens, m: Match, sent: list[int]) -> bool:
                   and toks.surface(j, j + 1) != "な"):
         return False
     # 知り合いが一人もいません, 友達がほしい: company the writer lacks
-    if any(keys[t] in ("ない", "欲しい", "ほしい", "みんな", "皆") for t in range(j, min(n, j + 5))):
+    if any(keys[t] in ("ない", "欲しい", "ほしい", "みんな", "皆", "ゼロ", "少ない")
+           for t in range(j, min(n, j + 5))):
         return False
     if j + 1 < n and keys[j] == "ん" and keys[j + 1] in ("ち", "とこ", "所", "ところ"):
         return False  # 友達んち, ツレんとこ
@@ -105,7 +120,7 @@ def _their_situation(toks: Tokens, m: Match, sent: list[int]) -> bool:
         if keys[j] in ("家", "宅", "所", "とこ", "ところ") and j + 1 < n and \
                 keys[j + 1] in ("に", "で", "へ"):
             return False  # 友達の家に泊まる: a place the writer stays, not 隣の家、ゴミだらけ
-        if keys[j] in _BORROWED or keys[j] == "こと":
+        if keys[j] in _BORROWED or keys[j] in ("こと", "空き家", "保証人"):
             return False
         j += 1
         steps += 1
@@ -123,6 +138,24 @@ def _their_situation(toks: Tokens, m: Match, sent: list[int]) -> bool:
     if j < n and keys[j] in ("に", "から") and steps:
         return not any(keys[t] in ("れる", "られる") and sent[t] == s for t in range(j, n))
     return True
+
+
+def _next(toks: Tokens, i: int) -> str:
+    """The word at i, skipping a parenthesis (後輩(20代)が)."""
+    keys, n = toks.keys, len(toks.keys)
+    if i < n and keys[i] == "(":
+        while i < n and keys[i] != ")":
+            i += 1
+        i += 1
+    return keys[i] if i < n else ""
+
+
+def _suffers(toks: Tokens, m: Match) -> bool:
+    """同僚が上司から毎日ひどいこと言われてて: the coworker named as subject suffers."""
+    keys, n, sent = toks.keys, len(toks.keys), toks.sentences
+    if _next(toks, m.end) not in ("が", "は", "、"):
+        return False
+    return any(keys[t] in ("れる", "られる") for t in range(m.end, n) if sent[t] == sent[m.start])
 
 
 _BORROWED = frozenset({"携帯", "スマホ", "電話", "パソコン", "車"})
@@ -151,6 +184,7 @@ _NOT_ABOUT = frozenset({"前", "ため", "為", "分", "代わり", "手前", "�
 _PARTNERS = frozenset({"夫", "主人", "旦那", "妻", "嫁", "家内", "パートナー", "彼氏", "彼女", "元夫",
                        "元妻", "元彼", "配偶者"})
 _ABOUT = frozenset({"電話", "連絡", "相談", "聞く", "ライン", "LINE", "メール"})
+_KIN_AFTER = frozenset({"の", "母", "父", "両親", "親"})
 _EX = frozenset({"元夫", "元妻", "元彼", "元カレ", "元嫁", "元カノ"})
 # 親に内緒で, 夫に隠れて, 息子に怒鳴ってしまう: the relative is who the writer hides from or acts on
 _TO_KIN = frozenset({"れる", "られる", "言う", "相談", "内緒", "隠れる", "隠す", "黙る", "話す",
@@ -178,11 +212,11 @@ def _kin_subjects(toks: Tokens, kin: list[Match]) -> list[tuple[int, Match]]:
             continue
         if keys[k.start] in _EX or k.start and keys[k.start - 1] == "元":
             continue  # an ex-partner: what they do to the writer is the writer's own matter
-        if keys[k.start] == "実家" and after not in ("が", "は", "も", "の"):
-            continue
+        if keys[k.start] == "実家" and (after not in ("が", "は", "も") or nxt in _KIN_AFTER):
+            continue  # 実家を出たい, 実家の母に (the mother decides), not 実家がゴミ屋敷
         if _in_quote(toks, k.start):
             continue  # 「子ども連れて行く」ってLINEが来る: someone else's words
-        if after in ("が", "も") and (nxt == "居る" or nxt2 == "居る" and toks.cls[k.end + 1] == NOUN):
+        if after in ("が", "も") and (nxt == "居る" or nxt2 == "居る" and nxt.endswith("人")):
             continue  # 孫もおるし, 子どもが2人いる: having them, not their trouble
         if any(keys[j] == "ない" for j in range(k.end, min(n, k.end + 4))) and \
                 any(keys[j] == "居る" for j in range(k.end, min(n, k.end + 3))):
@@ -271,11 +305,12 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
         if m.label == "地域" and m.pattern.weight < 2 and len(m.pattern.elements) <= 3 \
                 and not _their_situation(toks, m, sent):
             continue
-        if m.label == "地域" and keys[m.end - 1] in _COWORKERS and "仕事" in cats:
-            continue
+        if m.label == "地域" and (keys[m.end - 1] in _COWORKERS or keys[m.start] == "職場") \
+                and "仕事" in cats and not _suffers(toks, m):
+            continue  # 先輩が怖い, 上司に怒鳴られる: the writer's own work trouble
         if m.label == "地域" and m.pattern.weight >= 2:
             strong_community = True
-        if m.label == "地域" and m.end < len(keys) and keys[m.end] in ("が", "は", "って", "、") \
+        if m.label == "地域" and _next(toks, m.end) in ("が", "は", "って", "、") \
                 and any(keys[t] in _CARING for t in range(m.end, len(keys))
                         if sent[t] == sent[m.start]):
             subject_community = True  # 同僚が親の介護で休みがち: the neighbour is the carer
