@@ -28,7 +28,7 @@ _COMMUNITY_ROLES = ("店員", "店長", "民生委員", "児童委員", "自治�
                     "管理人", "配達員", "ボランティア", "近所", "隣", "友人", "友達", "住民")
 _COMMUNITY_PLACES = ("食堂", "サロン", "スーパー", "コンビニ", "商店", "店", "自治会", "町内会", "老人クラブ",
                      "見守り", "生協", "コーチ", "少年", "野球", "サッカー", "クラブ", "教室", "習い事",
-                     "ドラッグストア", "レジ", "配達")
+                     "ドラッグストア", "レジ", "配達", "ホームセンター", "ショッピングセンター")
 _PRO_ENDINGS = ("士", "師", "員", "医", "官", "者", "頭", "長", "諭", "ナー", "カー", "ャー",
                 "センター", "所", "課", "室", "院", "校", "園", "局", "協", "担当", "ケアマネ")
 # Resident identities that end like a job title (会社員です, 高齢者です, 漁師をしています).
@@ -45,7 +45,7 @@ _COPULA = frozenset({"です", "だ", "でござる", "で御座る"})
 # 自治会長しとります, 民生委員やってます, スーパーで働いてます, コンビニでバイトしてます
 _DOING = frozenset({"為る", "遣る", "やる", "働く", "勤める", "勤務", "バイト", "パート"})
 _POLITE_AFTER = frozenset({"ます", "ござる", "御座る", "おる", "居る", "致す", "て", "ん", "の",
-                           "けれど", "が", "けど", "よる", "ちょる", "とる"})
+                           "けれど", "が", "けど", "よる", "ちょる", "とる", "てる", "ちょ", "り"})
 # 自治会長しとります, 大家しちょります (without を): only a title, not 入院しています
 _ROLE_ENDINGS = ("長", "員", "士", "師", "ケアマネ", "大家", "管理人", "コーチ", "役員", "司")
 # After a neighbour/friend word: they are only the writer's company or the one acting on the
@@ -67,7 +67,8 @@ def self_introduction(toks: Tokens) -> str | None:
     if keys[j] in _DOING and keys[k] in ("を", "で"):  # 保育士をしています, スーパーで働いてます
         k = j - 2
     elif keys[j] in _DOING and (k < 0 or cls[k] != NOUN or not toks.surface(k, k + 1).endswith(
-            _ROLE_ENDINGS) and not any(r in toks.surface(k, k + 1) for r in _COMMUNITY_ROLES)):
+            _ROLE_ENDINGS) and not any(r in toks.surface(k, k + 1)
+                                       for r in _COMMUNITY_ROLES + _COMMUNITY_PLACES)):
         return None  # 入院しています, 心配しています: an activity, not a role
     if k >= 1 and keys[k] == "者" and keys[k - 1] == "の":  # 包括の者です
         k -= 2
@@ -340,6 +341,8 @@ def detect_speaker(toks: Tokens, kept: list[Match], roles: list[Match],
     if any(m.label == "緊急" and _first_person_ideation(m) and not _reported(toks, m)
            for m in crisis):
         return "本人"
+    if _own_quarrel(toks, kin):
+        return "本人"  # 兄と父の介護のことでもめて: the writer's own quarrel
     subjects = _kin_subjects(toks, kin)
     selves = [m.start for m in roles if m.label == "本人" and keys[m.start] in _SELF_WORDS
               and not _in_quote(toks, m.start)
@@ -570,6 +573,23 @@ def _about_relative(toks: Tokens, roles: list[Match], crisis, subjects, selves,
         return True
     return any(_hearsay(toks, i) and not any(first < q < i for q in selves)
                for i in range(first + 1, n))
+
+
+_QUARREL = frozenset({"言い合い", "揉める", "もめる", "喧嘩", "ケンカ", "口論", "絶縁", "押し付け合い"})
+
+
+def _own_quarrel(toks: Tokens, kin: list[Match]) -> bool:
+    """兄ともめて / 母と喧嘩: the writer quarrels with a relative (not 父と兄が口をきかない)."""
+    keys, n, sent = toks.keys, len(toks.keys), toks.sentences
+    for k in kin:
+        if k.end < n and keys[k.end] == "と":
+            s = sent[k.start]
+            span = [t for t in range(k.end, min(n, k.end + 12)) if sent[t] == s]
+            if any(keys[t] in _QUARREL for t in span) and \
+                    not any(m.end < n and keys[m.end] in ("が", "は") and sent[m.start] == s
+                            for m in kin):
+                return True
+    return False
 
 
 def _conditional(toks: Tokens, a: int, b: int) -> bool:
