@@ -78,3 +78,16 @@ import pytest
 ])
 def test_speaker_generalizes(classify, text, speaker):
     assert classify(text).speaker == speaker, classify(text)
+
+
+@pytest.mark.parametrize("text,band", [
+    ("中2です。お母さんが入院して弟の世話をしています", "child"),
+    ("小4の娘が塾から戻りません", "child"),
+    ("大学1年です。仕送りが止まりました", "youth"),
+    ("還暦を過ぎてから仕事が見つかりません", "adult"),
+    ("定年退職してから誰とも話さない日が続く", "senior"),
+    ("米寿の祖母が一人で暮らしています", "senior"),
+    ("80代の母の介護で疲れました", "senior"),
+])
+def test_age_band_words(classify, text, band):
+    assert classify(text).age_band == band
