@@ -118,7 +118,7 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     else:  # no negation anywhere in the message: nothing is negated
         consumed = None
         kept = live
-    kept = _drop_contained(kept)
+    kept = _drop_contained(_drop_lighter_phrases(kept))
     # Rows "X@Y" count for X only when a context row "@Y" matched too (ケアラー@介護).
     contexts = {m.label for m in kept if m.pattern.is_context}
     kept = [m if not m.pattern.need else Match(_relabel(m.pattern), m.start, m.end)
@@ -224,6 +224,23 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
                 continue
         out.append(m)
     return out
+
+
+def _drop_lighter_phrases(matches: list[Match]) -> list[Match]:
+    """A 0.5 phrase around a 1.0 term of its own label would hide the term in
+    _drop_contained and lower the score: keep the heavier reading (drop the phrase). A phrase
+    of weight 0 or less is there to cancel, and still wins."""
+    if len(matches) < 2:
+        return matches
+    drop = None
+    for o in matches:
+        w = o.pattern.weight
+        if o.end - o.start > 1 and 0 < w < 1 and any(
+                m is not o and m.label == o.label and o.start <= m.start and m.end <= o.end
+                and m.end - m.start < o.end - o.start and m.pattern.weight > w for m in matches):
+            drop = drop or set()
+            drop.add(id(o))
+    return [m for m in matches if id(m) not in drop] if drop else matches
 
 
 _RELABELLED: dict[int, Pattern] = {}
