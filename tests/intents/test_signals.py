@@ -53,9 +53,9 @@ def test_heavier_reading_is_kept():
     (a canceller) still hides the term inside it."""
     from intents.classifier import _drop_contained, _drop_lighter_phrases
     from intents.lexicon import Match, Pattern
-    term = Pattern(900001, "", "介護", 1.0, "t", "a", (("a", None, False),))
-    phrase = Pattern(900002, "", "介護", 0.5, "t", "a b", (("a", None, False), ("b", None, False)))
-    zero = Pattern(900003, "", "介護", 0.0, "t", "a b", (("a", None, False), ("b", None, False)))
+    term = Pattern(900001, "", "介護", 1.0, "t:1", "a", (("a", None, False),))
+    phrase = Pattern(900002, "", "介護", 0.5, "t:2", "a b", (("a", None, False), ("b", None, False)))
+    zero = Pattern(900003, "", "介護", 0.0, "t:3", "a b", (("a", None, False), ("b", None, False)))
     kept = _drop_contained(_drop_lighter_phrases([Match(term, 0, 1), Match(phrase, 0, 2)]))
     assert [m.pattern.weight for m in kept] == [1.0]
     kept = _drop_contained(_drop_lighter_phrases([Match(term, 0, 1), Match(zero, 0, 2)]))
