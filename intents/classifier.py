@@ -13,7 +13,7 @@ from intents.engine import Engine
 from intents.lexicon import Match, Pattern
 from intents.result import CATEGORIES, CRISIS, Analysis
 from intents.speaker import detect_speaker, self_introduction
-from intents.tokens import BREAK, CONJ, PUNCT, Tokens
+from intents.tokens import BREAK, CONJ, NOUN, PRON, PUNCT, VERB, Tokens
 
 THRESHOLD = 1.0  # a category needs this much summed weight
 NEG_WINDOW = 8  # words after a term in which a negation can still cancel it
@@ -153,6 +153,8 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     if consumed is not None:
         crisis_hits = [m for m in crisis_hits
                        if m.pattern.has_neg or not _negated(m, toks, consumed)]
+    if crisis_hits:
+        crisis_hits = [m for m in crisis_hits if not _hypothetical(m, toks, csent)]
     if "錠" in toks.keys:
         crisis_hits += _many_pills(toks)
     if crisis_hits:
@@ -180,9 +182,42 @@ def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) ->
     )
 
 
+_WORRY = frozenset({"どう", "如何", "心配", "不安", "困る", "怖い", "こわい", "大変", "考える"})
+
+
+def _hypothetical(m: Match, toks: Tokens, sent: list[int]) -> bool:
+    """A situation feared, not happening: 迷子になったらどうしよう, 親がおらんようになったら
+    心配, もし倒れたら. Not for ideation (もし私が死んだら保険金で…: a wish)."""
+    cat = _CRISIS_CATEGORY.get(m.pattern.pid)
+    if cat is None:
+        cat = _crisis_category(m.pattern)
+    if cat == "こころ":
+        return False
+    keys, cls, n = toks.keys, toks.cls, len(toks.keys)
+    s = sent[m.start]
+    for j in range(m.end - 1, min(n, m.end + 4)):
+        if sent[j] != s or cls[j] == PUNCT:
+            return False
+        k = keys[j]
+        if k in ("ば", "なら") or k == "た" and toks.surface(j, j + 1) in ("たら", "だら"):
+            if any(keys[q] in _WORRY for q in range(j + 1, min(n, j + 4)) if sent[q] == s):
+                return True
+            return any(keys[q] in ("もし", "若し", "もしも") for q in range(max(0, m.start - 8), m.start)
+                       if sent[q] == s)
+    return False
+
+
 def _negated_idiom(m: Match, toks: Tokens) -> bool:
-    keys = toks.keys
-    return any(k == Tokens.NEG for k in keys[m.end:m.end + 3] if k not in ("ます", "じゃ", "で", "は"))
+    """今は大丈夫じゃない, 泊まれなくなった: the idiom itself negated. A negation after another
+    noun or verb is that word's own (この前は道わからんようになって: still the past)."""
+    keys, cls = toks.keys, toks.cls
+    for j in range(m.end, min(len(keys), m.end + 3)):
+        k = keys[j]
+        if k == Tokens.NEG:
+            return True
+        if cls[j] in (NOUN, PRON) or cls[j] == VERB and k not in _LACK_VERBS:
+            return False
+    return False
 
 
 _ELLIPSIS = frozenset({".", "…", "‥"})
@@ -290,11 +325,26 @@ _WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり",
                    "方法", "場所", "いっそ", "思い切る", "考える", "かな", "かしら"})
 _STRONG_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
 _BETTER_OFF = frozenset({"楽", "良い", "まし", "増し", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
-                         "解決", "済む", "喜ぶ", "保険", "保険金", "何とか", "なんとか", "助かる"})
+                         "解決", "済む", "喜ぶ", "保険", "保険金", "何とか", "なんとか", "助かる", "早い",
+                         "手っ取り早い"})
 # a wish about "you" is said to the writer, not by them (「あんたなんか消えればいい」って言われる)
 _YOU = frozenset({"あんた", "お前", "おまえ", "てめえ", "手前", "貴様", "あなた", "貴方"})
-_IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と"})
-_BEFORE = frozenset({"いっそ", "もう", "早く", "いつ", "今から", "今夜", "今日"})
+_IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と", "一番"})
+_BEFORE = frozenset({"いっそ", "もう", "早く", "はやい", "いつ", "今から", "今夜", "今日"})
+# a time it is planned for, earlier in the clause (今夜、終わらせます; 明日の朝には消える)
+_PLAN_TIME = frozenset({"今夜", "今晩", "今日", "今から", "これから", "明日", "明朝", "今すぐ", "今度こそ"})
+_TIME_NOUNS = frozenset({"朝", "夜", "晩", "夜中", "深夜", "明け方", "中", "内", "うち", "時", "頃"})
+# who may be the subject of a planned 消える/終わる (電気が消える, 仕事が終わる are not)
+_SELF_OR_ALL = frozenset({"私", "僕", "俺", "自分", "うち", "わたし", "あたし", "わし", "ワイ", "全部",
+                          "全て", "何もかも", "人生", "命", "この世", "此の世"})
+# @生 (living, being here, waking up) + lack or weariness: 生きていく自信がない, 生きるのに飽きた,
+# この世にいたくない, 存在する価値がない
+_LIFE_LACK = frozenset({"自信", "意味", "価値", "理由", "気力", "希望", "目的", "楽しみ", "甲斐", "資格",
+                        "元気", "力", "必要"})
+_LACK_VERBS = frozenset({"無い", "居る", "有る", "ある", "持つ", "持てる", "湧く", "出る", "見つかる",
+                         "見出す", "見いだす", "感じる", "見える", "分かる", "わかる"})
+_LIFE_HARD = frozenset({"疲れる", "辛い", "つらい", "しんどい", "苦しい", "嫌", "いや", "面倒", "めんどい",
+                        "面倒臭い", "無理", "飽きる", "嫌気", "うんざり", "限界"})
 # violence: ongoing, present or about to happen, or with a victim
 _ONGOING = frozenset({"今", "今日", "今夜", "今朝", "さっき", "又", "また", "毎日", "毎晩", "いつも",
                       "最近", "昨日", "昨夜", "何度", "ずっと", "怖い", "助ける", "逃げる", "帰る",
@@ -351,12 +401,22 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
                 elif seen_if and k in _BETTER_OFF:
                     end = j + 1
                     break
+                elif k == "誰" and j > m.end and "も" in keys[m.end:j]:  # 死んでも誰も困らない
+                    end = j + 1
+                    break
             if not end and not strong_only and m.start and (
                     keys[m.start - 1] in _BEFORE and cls[m.start - 1] != BREAK
                     or m.start > 1 and keys[m.start - 1] == "から" and keys[m.start - 2] == "今"):
                 end = m.end
+            if not end and _planned(m, keys, cls, sent):
+                end = m.end
             if end:
                 out.append(Match(_IDEATION, m.start, max(end, m.end)))
+        elif label == "@生":
+            end = _life_lack(m, keys, cls, sent)
+            if end and not any(keys[j] in _YOU for j in range(max(0, m.start - 8), m.start)
+                               if sent[j] == sent[m.start]):
+                out.append(Match(_IDEATION, m.start, end))
         elif label == "@暴":
             s = sent[m.start]
             hi = min(n, m.end + 4)
@@ -379,6 +439,56 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
             if ok:
                 out.append(Match(_VIOLENCE, m.start, m.end))
     return out
+
+
+def _planned(m: Match, keys, cls, sent) -> bool:
+    """A death/disappearing word in plain present form with a time for it earlier in its
+    clause: 今夜、終わらせます / 明日消える / 今日で全部おしまいにする (not 明日電気が消える,
+    今日で仕事が終わる, 今日死ぬかと思った)."""
+    s, n = sent[m.start], len(keys)
+    lo = m.start
+    while lo > 0 and m.start - lo < 7 and sent[lo - 1] == s and cls[lo - 1] not in (BREAK, CONJ) \
+            and keys[lo - 1] not in ("た", "ば"):
+        lo -= 1  # a condition ends it (明日の面接落ちたら死ぬ)
+    if not any(keys[j] in _PLAN_TIME for j in range(lo, m.start)):
+        return False
+    j = m.start - 1
+    while j >= lo and cls[j] == PUNCT:
+        j -= 1
+    if j >= lo and keys[j] in ("を", "が", "は", "も") and not (j > lo and keys[j - 1] in _SELF_OR_ALL):
+        return False  # something else ends or goes out
+    if j >= lo and cls[j] == NOUN and keys[j] not in _SELF_OR_ALL and keys[j] not in _PLAN_TIME \
+            and keys[j] not in _TIME_NOUNS:
+        return False  # 今日でバイト終わる
+    if m.pattern.weight < 1 and j >= lo and keys[j] not in _SELF_OR_ALL \
+            and keys[j] not in ("もう", "いっそ") and keys[j] not in _PLAN_TIME:
+        return False  # 終わる/終わらせる: only alone or of everything (今夜、終わらせます)
+    nxt = keys[m.end] if m.end < n else ""
+    return nxt not in ("た", "たら", "ば", "なら", "か", "かも", "そう", "ほど", "と", "て")
+
+
+def _life_lack(m: Match, keys, cls, sent) -> int:
+    """@生 + たい/ほしい + negation, a lack (意味/自信/価値 … ない) or weariness (疲れる,
+    しんどい) a few words on in its clause; returns the end of the phrase or 0."""
+    s, n = sent[m.start], len(keys)
+    if m.end < n and keys[m.end] == Tokens.NEG and _planned(m, keys, cls, sent):
+        return m.end + 1  # 明日の朝、この世にいない
+    hi = min(n, m.end + 7)
+    for j in range(m.end, hi):
+        k = keys[j]
+        if sent[j] != s or cls[j] == BREAK or cls[j] == CONJ and k in _CLAUSE_END:
+            return 0
+        if k in _LIFE_HARD:
+            return j + 1
+        if k in ("たい", "欲しい", "ほしい") or k in _LIFE_LACK:
+            for q in range(j + 1, min(n, j + 4)):
+                if keys[q] == Tokens.NEG:
+                    return q + 1
+                if cls[q] in (BREAK, NOUN, VERB) and keys[q] not in _LACK_VERBS:
+                    break
+            if k in _LIFE_LACK:
+                return 0
+    return 0
 
 
 # Which category a 緊急 row implies, from its words (worked out once per row).
