@@ -9,6 +9,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from intents import learned
 from intents.engine import Engine
 from intents.lexicon import Match, Pattern
 from intents.result import CATEGORIES, CRISIS, Analysis
@@ -97,7 +98,20 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
 
 
 def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
-    toks, (cat, crisis, idioms, roles, ages) = get_engine().analyse_by_kind(text)
+    """The lexicons' answer, plus what the learned layer is confident they missed."""
+    toks, by_kind = get_engine().analyse_by_kind(text)
+    return learned.extend(_from_rules(toks, by_kind, text, districts), toks)
+
+
+def classify_rules(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
+    """The lexicons alone (for comparing with the learned layer)."""
+    toks, by_kind = get_engine().analyse_by_kind(text)
+    return _from_rules(toks, by_kind, text, districts)
+
+
+def _from_rules(toks: Tokens, by_kind, text: str,
+                districts: Mapping[str, Sequence[str]] | None) -> Analysis:
+    cat, crisis, idioms, roles, ages = by_kind
     if not cat and not crisis and not roles and not ages and "錠" not in toks.keys:
         return Analysis(categories=[], crisis=False, speaker=self_introduction(toks) or "本人",
                         scores={}, evidence={},
@@ -200,7 +214,7 @@ def _hypothetical(m: Match, toks: Tokens, sent: list[int]) -> bool:
             return False
         k = keys[j]
         if k in ("ば", "なら") or k == "た" and toks.surface(j, j + 1) in ("たら", "だら"):
-            if any(keys[q] in _WORRY for q in range(j + 1, min(n, j + 4)) if sent[q] == s):
+            if any(keys[q] in _WORRY for q in range(j + 1, min(n, j + 6)) if sent[q] == s):
                 return True
             return any(keys[q] in ("もし", "若し", "もしも") for q in range(max(0, m.start - 8), m.start)
                        if sent[q] == s)
@@ -326,7 +340,8 @@ _WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり",
 _STRONG_WISH = frozenset({"たい", "欲しい", "ほしい", "積もり", "つもり", "覚悟", "しか", "決める", "決心", "いっそ"})
 _BETTER_OFF = frozenset({"楽", "良い", "まし", "増し", "幸せ", "すっきり", "上手い", "うまく", "上手く", "旨い",
                          "解決", "済む", "喜ぶ", "保険", "保険金", "何とか", "なんとか", "助かる", "早い",
-                         "手っ取り早い"})
+                         "手っ取り早い", "ため", "為", "同じ"})
+_AFTER_DEATH = frozenset({"時", "とき", "後", "あと", "場合", "際", "前"})
 # a wish about "you" is said to the writer, not by them (「あんたなんか消えればいい」って言われる)
 _YOU = frozenset({"あんた", "お前", "おまえ", "てめえ", "手前", "貴様", "あなた", "貴方"})
 _IF = frozenset({"ば", "たら", "た", "て", "方", "ほう", "なら", "と", "一番"})
@@ -341,6 +356,7 @@ _SELF_OR_ALL = frozenset({"私", "僕", "俺", "自分", "うち", "わたし", 
 # この世にいたくない, 存在する価値がない
 _LIFE_LACK = frozenset({"自信", "意味", "価値", "理由", "気力", "希望", "目的", "楽しみ", "甲斐", "資格",
                         "元気", "力", "必要"})
+_NEG_WISH = frozenset({"欲しい", "ほしい", "良い", "いい", "願う", "祈る"})
 _LACK_VERBS = frozenset({"無い", "居る", "有る", "ある", "持つ", "持てる", "湧く", "出る", "見つかる",
                          "見出す", "見いだす", "感じる", "見える", "分かる", "わかる"})
 _LIFE_HARD = frozenset({"疲れる", "辛い", "つらい", "しんどい", "苦しい", "嫌", "いや", "面倒", "めんどい",
@@ -384,8 +400,8 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
             seen_if = False
             for j in range(m.start, hi):
                 k = keys[j]
-                if cls[j] == BREAK:
-                    break
+                if cls[j] == BREAK or k in _AFTER_DEATH and j >= m.end:
+                    break  # 死んだ後のために, 死んだ時のために保険: planning, not a wish
                 a = alts[j]
                 if a is not None and k == a + "う" and keys[j - 1] not in ("どう", "如何") \
                         or k in _STRONG_WISH:  # volitional 死のう (not どうしよう)
@@ -413,6 +429,8 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
             if end:
                 out.append(Match(_IDEATION, m.start, max(end, m.end)))
         elif label == "@生":
+            if m.start and keys[m.start - 1] == "で":
+                continue  # 年金で生きていくのは無理, 一人で生きていく: living on, living by
             end = _life_lack(m, keys, cls, sent)
             if end and not any(keys[j] in _YOU for j in range(max(0, m.start - 8), m.start)
                                if sent[j] == sent[m.start]):
@@ -471,13 +489,22 @@ def _life_lack(m: Match, keys, cls, sent) -> int:
     """@生 + たい/ほしい + negation, a lack (意味/自信/価値 … ない) or weariness (疲れる,
     しんどい) a few words on in its clause; returns the end of the phrase or 0."""
     s, n = sent[m.start], len(keys)
-    if m.end < n and keys[m.end] == Tokens.NEG and _planned(m, keys, cls, sent):
-        return m.end + 1  # 明日の朝、この世にいない
+    if m.end < n and keys[m.end] == Tokens.NEG:
+        if _planned(m, keys, cls, sent):
+            return m.end + 1  # 明日の朝、この世にいない
+        for q in range(m.end + 1, min(n, m.end + 4)):  # 朝が来なければいい, 来ないでほしい
+            if keys[q] in _NEG_WISH:
+                return q + 1
+            if cls[q] in (BREAK, NOUN, VERB, PUNCT):
+                break
+    wish_only = m.pattern.weight < 1  # waking, morning coming: only a negated wish
     hi = min(n, m.end + 7)
     for j in range(m.end, hi):
         k = keys[j]
         if sent[j] != s or cls[j] == BREAK or cls[j] == CONJ and k in _CLAUSE_END:
             return 0
+        if wish_only and k not in ("たい", "欲しい", "ほしい"):
+            continue
         if k in _LIFE_HARD:
             return j + 1
         if k in ("たい", "欲しい", "ほしい") or k in _LIFE_LACK:
