@@ -118,6 +118,9 @@ def _from_rules(toks: Tokens, by_kind, text: str,
                         age_band=_age_band(text, ()),
                         district=_district(text, districts) if districts else None)
     sent = toks.sentences
+    if idioms:  # 死のうかと思った is not the idiom 死ぬかと思った (read through its plain verb)
+        idioms = [i for i in idioms if toks.keys[i.start] == i.pattern.elements[0][0]
+                  or toks.alts[i.start] != i.pattern.elements[0][0]]
 
     live = [m for m in cat if not _blocked(m, m.label, idioms, sent)] if idioms else cat
     if Tokens.NEG in toks.keys:
