@@ -216,6 +216,8 @@ def _hypothetical(m: Match, toks: Tokens, sent: list[int]) -> bool:
         if sent[j] != s or cls[j] == PUNCT:
             return False
         k = keys[j]
+        if k in ("時", "とき", "場合", "際") and j >= m.end:
+            return True  # 迷子になった時の連絡先: a case planned for
         if k in ("ば", "なら") or k == "た" and toks.surface(j, j + 1) in ("たら", "だら"):
             if any(keys[q] in _WORRY for q in range(j + 1, min(n, j + 6)) if sent[q] == s):
                 return True
@@ -358,10 +360,10 @@ _SELF_OR_ALL = frozenset({"私", "僕", "俺", "自分", "うち", "わたし", 
 # @生 (living, being here, waking up) + lack or weariness: 生きていく自信がない, 生きるのに飽きた,
 # この世にいたくない, 存在する価値がない
 _LIFE_LACK = frozenset({"自信", "意味", "価値", "理由", "気力", "希望", "目的", "楽しみ", "甲斐", "資格",
-                        "元気", "力", "必要"})
+                        "元気", "力", "必要", "良い", "いい"})
 _NEG_WISH = frozenset({"欲しい", "ほしい", "良い", "いい", "願う", "祈る"})
 _LACK_VERBS = frozenset({"無い", "居る", "有る", "ある", "持つ", "持てる", "湧く", "出る", "見つかる",
-                         "見出す", "見いだす", "感じる", "見える", "分かる", "わかる"})
+                         "見出す", "見いだす", "感じる", "見える", "分かる", "わかる", "こと", "事"})
 _LIFE_HARD = frozenset({"疲れる", "辛い", "つらい", "しんどい", "苦しい", "嫌", "いや", "面倒", "めんどい",
                         "面倒臭い", "無理", "飽きる", "嫌気", "うんざり", "限界"})
 # violence: ongoing, present or about to happen, or with a victim
