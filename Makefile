@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install migrate bench lint clean
+.PHONY: run test install migrate bench train lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: install
 
 bench: install
 	$(PY) -m bench.classifier
+
+# Retrain the classifier's learned layer from tests/data/classifier (held-out files excluded).
+train: install
+	$(PY) -m pip install --quiet -e ".[test,train]"
+	$(PY) -m intents.train --check
+	$(PY) -m intents.train
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,14 +5,18 @@ layer scores every category and 緊急 from the words of the message (Sudachi's 
 forms, and pairs of neighbouring words), with weights learned from all labelled messages by
 `python -m intents.train` (dictionaries/model/weights.tsv). It only ADDS: a category or 緊急
 the lexicon missed is added when the model is confident enough; nothing the lexicon found is
-taken away. What it adds carries the words that weighed most as evidence, so staff see why.
+taken away, and where the lexicons decided against a label (negated, an idiom, a past or
+"safe now" marker) the model does not add it back. 緊急 is added only when the lexicon saw
+something crisis-related (a crisis or context row) that its rules could not complete. What it
+adds carries the words that weighed most as evidence, so staff see why.
 """
 
 from __future__ import annotations
 
-import math
 from itertools import pairwise
 from pathlib import Path
+
+import numpy as np
 
 from intents.result import CATEGORIES, CRISIS, Analysis
 from intents.tokens import ADJ, NOUN, VERB, Tokens
@@ -20,6 +24,7 @@ from intents.tokens import ADJ, NOUN, VERB, Tokens
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "model" / "weights.tsv"
 LABELS: tuple[str, ...] = (*CATEGORIES, CRISIS)
 _CONTENT = frozenset({NOUN, VERB, ADJ})
+_LIGHT = frozenset({"居る", "為る", "成る", "有る", "来る", "言う", "思う", "事", "物", "方", "所"})
 
 
 def features(toks: Tokens) -> list[str]:
@@ -29,21 +34,23 @@ def features(toks: Tokens) -> list[str]:
 
 
 class Model:
-    """Weights per feature, a bias and a threshold per label (read from weights.tsv)."""
+    """A weight per (feature, label), a bias and a threshold per label (weights.tsv). Scoring
+    a message is one sum over the rows of the features it has."""
 
     def __init__(self, path: Path = WEIGHTS_FILE) -> None:
-        self.bias = [0.0] * len(LABELS)
+        self.words: dict[str, int] = {}
+        self.pairs: dict[tuple[str, str], int] = {}
+        self.weights = np.zeros((0, len(LABELS)))
+        self.bias = np.zeros(len(LABELS))
         self.threshold = [1.0] * len(LABELS)
-        self.unigrams: dict[str, tuple[tuple[int, float], ...]] = {}
-        self.bigrams: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
         self.loaded = path.exists()
         if self.loaded:
             self._read(path)
 
     def _read(self, path: Path) -> None:
         index = {label: i for i, label in enumerate(LABELS)}
-        uni: dict[str, list[tuple[int, float]]] = {}
-        bi: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        rows: dict[str, int] = {}
+        cells: list[tuple[int, int, float]] = []
         for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not raw or raw.startswith("#"):
                 continue
@@ -55,41 +62,52 @@ class Model:
                 self.bias[label] = value
             elif feature == "@threshold":
                 self.threshold[label] = value
-            elif feature.startswith("w:"):
-                uni.setdefault(feature[2:], []).append((label, value))
-            elif feature.startswith("b:"):
-                a, _, b = feature[2:].partition("|")
-                bi.setdefault((a, b), []).append((label, value))
+            elif feature.startswith(("w:", "b:")):
+                cells.append((rows.setdefault(feature, len(rows)), label, value))
             else:
                 raise ValueError(f"{path.name}:{lineno}: unknown feature {feature!r}")
-        self.unigrams = {k: tuple(v) for k, v in uni.items()}
-        self.bigrams = {k: tuple(v) for k, v in bi.items()}
+        self.weights = np.zeros((len(rows), len(LABELS)))
+        for row, label, value in cells:
+            self.weights[row, label] = value
+        for feature, row in rows.items():
+            if feature.startswith("w:"):
+                self.words[feature[2:]] = row
+            else:
+                a, _, b = feature[2:].partition("|")
+                self.pairs[(a, b)] = row
 
-    def scores(self, toks: Tokens) -> tuple[list[float], list[list[tuple[float, int]]]]:
-        """Probability per label, and per label the (weight, word index) of each word that
-        pushed it up (for evidence). A word counts once however often it appears, as in
-        training."""
-        total = list(self.bias)
-        pushes: list[list[tuple[float, int]]] = [[] for _ in LABELS]
+    def _rows(self, toks: Tokens) -> list[int]:
+        """The weight rows of the message's features; each feature once, as in training."""
+        found = set(map(self.words.get, toks.keys))
+        found.update(map(self.pairs.get, pairwise(toks.keys)))
+        found.discard(None)
+        return list(found)
+
+    def scores(self, toks: Tokens) -> np.ndarray:
+        """Probability per label (LABELS order)."""
+        rows = self._rows(toks)
+        total = self.bias + self.weights.take(rows, axis=0).sum(axis=0) if rows else self.bias
+        return 1.0 / (1.0 + np.exp(-total))
+
+    def evidence(self, toks: Tokens, label: int, most: int = 3) -> list[str]:
+        """The content words that pushed `label` up most, as written, in message order (a
+        word pair counts for its content words)."""
         keys, cls = toks.keys, toks.cls
-        words: dict[str, int] = {}
-        pairs: dict[tuple[str, str], int] = {}
+        shown = [cls[i] in _CONTENT and keys[i] not in _LIGHT for i in range(len(keys))]
+        push: dict[int, float] = {}
+
+        def add(i: int, row: int | None) -> None:
+            if row is not None and shown[i] and self.weights[row, label] > 0:
+                push[i] = push.get(i, 0.0) + self.weights[row, label]
+
         for i, k in enumerate(keys):
-            words.setdefault(k, i)
+            add(i, self.words.get(k))
             if i:
-                pairs.setdefault((keys[i - 1], k), i - 1)
-        uni, bi = self.unigrams, self.bigrams
-        for k, i in words.items():
-            for label, w in uni.get(k, ()):
-                total[label] += w
-                if w > 0 and cls[i] in _CONTENT:
-                    pushes[label].append((w, i))
-        for pair, i in pairs.items():
-            for label, w in bi.get(pair, ()):
-                total[label] += w
-                if w > 0:
-                    pushes[label].append((w, i if cls[i] in _CONTENT else i + 1))
-        return [1.0 / (1.0 + math.exp(-t)) if t > -30 else 0.0 for t in total], pushes
+                row = self.pairs.get((keys[i - 1], k))
+                add(i - 1, row)
+                add(i, row)
+        top = sorted(sorted(push, key=lambda i: -push[i])[:most])
+        return [toks.surface(i, i + 1) for i in top]
 
 
 _model: Model | None = None
@@ -102,16 +120,23 @@ def get_model() -> Model:
     return _model
 
 
-def extend(analysis: Analysis, toks: Tokens, model: Model | None = None) -> Analysis:
-    """The lexicon's analysis plus what the model is confident the lexicon missed."""
+def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None) -> Analysis:
+    """The lexicon's analysis plus what the model is confident the lexicon missed.
+    `by_kind` are the lexicon matches (Lexicon.find(by_kind=True)): where the lexicons
+    decided against a label, the model does not add it back."""
     model = model or get_model()
     if not model.loaded or not len(toks):
         return analysis
-    probs, pushes = model.scores(toks)
+    probs = model.scores(toks)
+    quiet = silenced(analysis, by_kind, toks)
+    if "*" in quiet:
+        return analysis
     added = [i for i, label in enumerate(LABELS[:-1])
-             if probs[i] >= model.threshold[i] and label not in analysis.scores]
+             if probs[i] >= model.threshold[i] and label not in analysis.scores
+             and label not in quiet]
     crisis_index = len(LABELS) - 1
-    crisis = not analysis.crisis and probs[crisis_index] >= model.threshold[crisis_index]
+    crisis = (not analysis.crisis and probs[crisis_index] >= model.threshold[crisis_index]
+              and CRISIS not in quiet and bool(by_kind[1]))
     if not added and not crisis:
         return analysis
     categories = list(analysis.categories)
@@ -120,19 +145,30 @@ def extend(analysis: Analysis, toks: Tokens, model: Model | None = None) -> Anal
     for i in sorted(added, key=lambda i: -probs[i]):
         label = LABELS[i]
         categories.append(label)
-        scores[label] = round(probs[i], 2)
-        evidence[label] = _words(toks, pushes[i])
+        scores[label] = round(float(probs[i]), 2)
+        evidence[label] = model.evidence(toks, i)
     if crisis:
-        evidence[CRISIS] = _words(toks, pushes[crisis_index])
+        evidence[CRISIS] = model.evidence(toks, crisis_index)
     return Analysis(categories=categories, crisis=analysis.crisis or crisis,
                     speaker=analysis.speaker, scores=scores, evidence=evidence,
                     age_band=analysis.age_band, district=analysis.district)
 
 
-def _words(toks: Tokens, pushes: list[tuple[float, int]], most: int = 3) -> list[str]:
-    """The words that weighed most, as written, in message order."""
-    best: dict[int, float] = {}
-    for w, i in pushes:
-        best[i] = best.get(i, 0.0) + w
-    top = sorted(sorted(best, key=lambda i: -best[i])[:most])
-    return [toks.surface(i, i + 1) for i in top]
+def silenced(analysis: Analysis, by_kind, toks: Tokens) -> set[str]:
+    """Labels the lexicons decided against: an idiom or past/"safe now" marker silences them
+    (死ぬほど, 昔は…, 今は落ち着いています), or a full-weight row matched and was dropped
+    (negated: ローンはないです; its context missing; a crisis row read as past or
+    hypothetical), or the tablets were counted and were too few for an overdose (2錠).
+    "*" means every label."""
+    cat, crisis, idioms, _roles, _ages = by_kind
+    quiet: set[str] = set()
+    for m in idioms:
+        quiet |= m.pattern.blocks
+    for m in cat:
+        label = m.pattern.base
+        if m.pattern.weight >= 1 and not m.pattern.is_context and label not in analysis.scores:
+            quiet.add(label)
+    if not analysis.crisis and ("錠" in toks.keys
+                                or any(not m.pattern.is_context for m in crisis)):
+        quiet.add(CRISIS)
+    return quiet

@@ -96,7 +96,8 @@ def check(rows: list[dict], thresholds: dict[str, float], c: float) -> None:
         return a.categories, a.crisis, a.speaker
 
     def both(text: str):
-        a = extend(classify_rules(text), engine.tokens(text), model)
+        toks, by_kind = engine.analyse_by_kind(text)
+        a = extend(classify_rules(text), toks, by_kind, model)
         return a.categories, a.crisis, a.speaker
 
     print(f"trained on {len(seen)} messages; checked on messages left out of training")
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="train without the check sets "
                         "and compare lexicon vs lexicon + model on them; writes nothing")
     parser.add_argument("--threshold", type=float, default=0.5, help="probability a category needs")
-    parser.add_argument("--crisis-threshold", type=float, default=0.6,
+    parser.add_argument("--crisis-threshold", type=float, default=0.7,
                         help="probability 緊急 needs")
     parser.add_argument("-C", type=float, default=3.0, help="inverse regularisation strength")
     parser.add_argument("--without-checks", action="store_true",
