@@ -135,8 +135,8 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
              if probs[i] >= model.threshold[i] and label not in analysis.scores
              and label not in quiet]
     crisis_index = len(LABELS) - 1
-    crisis = (not analysis.crisis and probs[crisis_index] >= model.threshold[crisis_index]
-              and CRISIS not in quiet and bool(by_kind[1]))
+    crisis = bool(not analysis.crisis and probs[crisis_index] >= model.threshold[crisis_index]
+                  and CRISIS not in quiet and by_kind[1])
     if not added and not crisis:
         return analysis
     categories = list(analysis.categories)

@@ -3,6 +3,8 @@ weights file."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from intents.classifier import classify_rules, get_engine
@@ -63,3 +65,19 @@ def test_a_broken_weights_line_names_file_and_line(tmp_path):
     path.write_text("# comment\n@bias\t住まい\t-1.0\nw:家賃\tすまい\t2.0\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"weights.tsv:3: need feature<TAB>label<TAB>weight"):
         Model(path)
+
+
+def test_what_it_adds_is_plain_json(tmp_path):
+    """Stored as JSON in the conversation: a flag from the model is a real bool."""
+    path = tmp_path / "weights.tsv"
+    rows = [f"@bias\t{label}\t-5\n@threshold\t{label}\t0.7\n" for label in LABELS]
+    path.write_text("".join(rows) + "w:今夜\t緊急\t10\nw:今夜\t孤立・人間関係\t10\n",
+                    encoding="utf-8")
+    text = "今夜どうしよう"
+    toks, by_kind = get_engine().analyse_by_kind(text)
+    rules = classify_rules(text)
+    assert not rules.crisis and by_kind[1]  # the lexicon saw 今夜 as crisis-related
+    result = extend(rules, toks, by_kind, Model(path))
+    assert result.crisis is True
+    assert result.evidence["緊急"] == ["今夜"] == result.evidence["孤立・人間関係"]
+    assert json.loads(json.dumps(result.to_json()))["scores"]["孤立・人間関係"] == 0.99
