@@ -99,8 +99,10 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
 
 def classify(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:
     """The lexicons' answer, plus what the learned layer is confident they missed."""
-    toks, by_kind = get_engine().analyse_by_kind(text)
-    return learned.extend(_from_rules(toks, by_kind, text, districts), toks, by_kind)
+    engine = get_engine()
+    toks, by_kind = engine.analyse_by_kind(text)
+    return learned.extend(_from_rules(toks, by_kind, text, districts), toks, by_kind,
+                          engine.model)
 
 
 def classify_rules(text: str, districts: Mapping[str, Sequence[str]] | None = None) -> Analysis:

@@ -1,5 +1,6 @@
 """The loaded analyser: one Sudachi dictionary (system + Tsunagu user dictionary), one
-tokenizer per thread, and the compiled lexicons. Loaded once per process and warmed."""
+tokenizer per thread, the compiled lexicons and the learned layer's weights. Loaded once per
+process and warmed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from sudachipy import Config, Dictionary, SplitMode
 
+from intents.learned import Model
 from intents.lexicon import LEXICON_DIR, Lexicon, Match
 from intents.tokens import Tokens, WordCache, pos_classes
 from intents.userdict import ensure_user_dic
@@ -41,6 +43,7 @@ class Engine:
             self.lexicon.load_file(lexicon_dir / name, self.tokens, kind)
         self.lexicon.freeze()
         self.words.set_index(self.lexicon.index)
+        self.model = Model()  # the learned layer's weights (intents/learned.py)
 
     def tokenizer(self):
         tok = getattr(self._local, "tok", None)

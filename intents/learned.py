@@ -110,14 +110,11 @@ class Model:
         return [toks.surface(i, i + 1) for i in top]
 
 
-_model: Model | None = None
-
-
 def get_model() -> Model:
-    global _model
-    if _model is None:
-        _model = Model()
-    return _model
+    """The process's model, loaded once with the rest of the analyser (intents.engine)."""
+    from intents.classifier import get_engine
+
+    return get_engine().model
 
 
 def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None) -> Analysis:
