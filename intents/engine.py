@@ -42,7 +42,7 @@ class Engine:
         for name, kind in LEXICON_FILES.items():
             self.lexicon.load_file(lexicon_dir / name, self.tokens, kind)
         self.lexicon.freeze()
-        self.words.set_index(self.lexicon.index)
+        self.words.set_index(self.lexicon.candidates)
         self.model = Model()  # the learned layer's weights (intents/learned.py)
 
     def tokenizer(self):

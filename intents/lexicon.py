@@ -111,7 +111,8 @@ class Lexicon:
             self.add(kind, label, weight, text, f"{path.name}:{lineno}", analyse)
 
     def freeze(self) -> None:
-        """Drop duplicate entries under one key (a row whose key and reading coincide)."""
+        """Drop duplicate entries under one key (a row whose key and reading coincide), and
+        count how often each word occurs in the rows (a rough guess of how common it is)."""
         for key, pats in self.index.items():
             seen, out = set(), []
             for p in pats:
@@ -119,6 +120,22 @@ class Lexicon:
                     seen.add(p.pid)
                     out.append(p)
             self.index[key] = out
+        self._often: dict[str, int] = {}
+        for p in self.patterns:
+            for key, _, _ in p.elements:
+                self._often[key] = self._often.get(key, 0) + 1
+        self._cands: dict[tuple, Candidates | None] = {}
+
+    def candidates(self, key: str, alt: str | None) -> Candidates | None:
+        """The rows whose first word is a word with this key (or alternative key)."""
+        found = self._cands.get((key, alt), False)
+        if found is False:
+            rows = list(self.index.get(key, ()))
+            if alt is not None:
+                rows = list(dict.fromkeys(rows + self.index.get(alt, [])))
+            found = Candidates(rows, self._often) if rows else None
+            self._cands[(key, alt)] = found
+        return found
 
     def find(self, toks: Tokens, by_kind: bool = False):
         """Every place a pattern matches; first-word index, then a short forward walk.
@@ -128,17 +145,27 @@ class Lexicon:
         n = len(keys)
         out: list[Match] = []
         outs = ([], [], [], [], []) if by_kind else (out,) * len(KINDS)
-        present = set(keys)
-        present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
+        present = None
         for i, cands in enumerate(toks.rows):
             if cands is None:
                 continue
-            for pat in cands:
+            todo = cands.always
+            if cands.needs:
+                if present is None:
+                    present = set(keys)
+                    present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
+                hit = cands.needs.keys() & present
+                if hit:
+                    todo = list(todo)
+                    for key in hit:
+                        todo += cands.needs[key]
+                    todo.sort()  # back in row order (positions are unique)
+            for _, pat in todo:
                 rest = pat.rest
                 if not rest:
                     outs[pat.slot].append(Match(pat, i, i + 1))
                     continue
-                if not pat.req <= present:
+                if pat.req and not pat.req <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
@@ -165,3 +192,21 @@ class Lexicon:
                 else:
                     outs[pat.slot].append(Match(pat, i, j))
         return outs if by_kind else out
+
+
+class Candidates:
+    """The rows starting with one word, grouped so that a message skips most of them with one
+    set intersection: `always` (rows needing no other given word) and `needs` (the other rows,
+    each under the rarest word it needs). Entries are (position in row order, row)."""
+
+    __slots__ = ("always", "needs")
+
+    def __init__(self, rows: list[Pattern], often: dict[str, int]) -> None:
+        self.always: list[tuple[int, Pattern]] = []
+        self.needs: dict[str, list[tuple[int, Pattern]]] = {}
+        for pos, pat in enumerate(rows):
+            if pat.req:
+                key = min(pat.req, key=lambda k: (often.get(k, 0), k))
+                self.needs.setdefault(key, []).append((pos, pat))
+            else:
+                self.always.append((pos, pat))

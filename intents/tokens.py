@@ -66,15 +66,16 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
 class WordCache:
     """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
     this word). Filled on first sight; dictionary words are finite, unknown words (OOV) are
-    computed each time. `index` (first word -> rows) is set once the lexicon is compiled."""
+    computed each time. `index` ((key, alt key) -> the rows starting with such a word, or
+    None) is set once the lexicon is compiled."""
 
     def __init__(self, classes: list[int], volitional: list[bool]) -> None:
         self.classes, self.volitional = classes, volitional
         self.cache: dict[int, tuple] = {}
-        self.index: dict | None = None
+        self.index = None
         self._lock = threading.Lock()
 
-    def set_index(self, index: dict) -> None:
+    def set_index(self, index) -> None:
         with self._lock:
             self.index = index
             self.cache.clear()
@@ -96,16 +97,7 @@ class WordCache:
             alt = "R:" + m.reading_form()
         brk = (c == BREAK or (c == CONJ and key in _SCOPE_BREAK_CONJ)
                or (c == VERB and key not in _LIGHT_VERBS))
-        rows = None
-        if self.index is not None:
-            rows = self.index.get(key)
-            more = self.index.get(alt) if alt is not None else None
-            if more:
-                rows = tuple(dict.fromkeys(tuple(rows or ()) + tuple(more)))
-            elif rows:
-                rows = tuple(rows)
-            if not rows:
-                rows = None
+        rows = self.index(key, alt) if self.index is not None else None
         e = (key, alt, c, brk, rows)
         wid = m.word_id()
         if wid < _OOV:
@@ -115,7 +107,7 @@ class WordCache:
 
 
 class Tokens:
-    """`rows[i]` is None, or the lexicon rows whose first word is word i."""
+    """`rows[i]` is None, or the lexicon rows whose first word is word i (`Candidates`)."""
 
     NEG = "ない"
     __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent")
