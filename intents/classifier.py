@@ -81,6 +81,20 @@ def _present(m: Match, toks: Tokens, idioms: list[Match]) -> bool:
     return any(keys[j] in _NOW and j not in covered for j in range(lo, hi))
 
 
+def _consumed(toks: Tokens, live: list[Match], crisis: list[Match]) -> set[int] | None:
+    """The negations rows take for themselves, or None when no other negation is left."""
+    # A negation inside a row is that row's own only when the row counts (a 緊急@認知症 row
+    # without dementia in the message must not take 手はあげられていません's ない).
+    ctx = {m.label for m in crisis if m.pattern.is_context} if crisis else ()
+    neg_matches = [m for m in live if m.pattern.has_neg] + [
+        m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
+    keys = toks.keys
+    consumed = {j for m in neg_matches for j in range(m.start, m.end) if keys[j] == Tokens.NEG}
+    if all(j in consumed for j, k in enumerate(keys) if k == Tokens.NEG):
+        return None
+    return consumed
+
+
 def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
     keys, brk = toks.keys, toks.scope_break
     n = len(keys)
@@ -125,17 +139,11 @@ def _from_rules(toks: Tokens, by_kind, text: str,
                   or toks.alts[i.start] != i.pattern.elements[0][0]]
 
     live = [m for m in cat if not _blocked(m, m.label, idioms, sent)] if idioms else cat
-    if Tokens.NEG in toks.keys:
-        # A negation inside a row is that row's own only when the row counts (a 緊急@認知症 row
-        # without dementia in the message must not take 手はあげられていません's ない).
-        ctx = {m.label for m in crisis if m.pattern.is_context} if crisis else ()
-        neg_matches = [m for m in live if m.pattern.has_neg] + [
-            m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
-        consumed = {j for m in neg_matches for j in range(m.start, m.end)
-                    if toks.keys[j] == Tokens.NEG}
+    any_neg = Tokens.NEG in toks.keys
+    consumed = _consumed(toks, live, crisis) if any_neg else None
+    if consumed is not None:
         kept = [m for m in live if m.pattern.has_neg or not _negated(m, toks, consumed)]
-    else:  # no negation anywhere in the message: nothing is negated
-        consumed = None
+    else:  # no negation left for a word to take: nothing is negated
         kept = live
     kept = _drop_contained(_drop_lighter_phrases(kept))
     # Rows "X@Y" count for X only when a context row "@Y" matched too (ケアラー@介護).
@@ -166,7 +174,7 @@ def _from_rules(toks: Tokens, by_kind, text: str,
     scores = {c: round(scores[c], 2) for c in categories}
 
     cidioms = idioms
-    if idioms and consumed is not None:  # 今は大丈夫じゃない, 泊まれなくなった: not safe
+    if idioms and any_neg:  # 今は大丈夫じゃない, 泊まれなくなった: not safe
         cidioms = [m for m in idioms if m.pattern.weight < 1 or not _negated_idiom(m, toks)]
     crisis_hits = _crisis(crisis + signals, cidioms, csent, toks)
     if consumed is not None:
@@ -179,8 +187,7 @@ def _from_rules(toks: Tokens, by_kind, text: str,
     if crisis_hits:
         # Ideation, self-harm and overdose are こころ as well; violence, threats and stalking
         # are DV・虐待 as well (test data README: labelling choices).
-        implied = {_CRISIS_CATEGORY.get(m.pattern.pid) or _crisis_category(m.pattern)
-                   for m in crisis_hits} - {"", *categories}
+        implied = {_category_of(m.pattern) for m in crisis_hits} - {"", *categories}
         for extra in sorted(implied, key=_ORDER.__getitem__):  # same order in every process
             categories.append(extra)
             scores[extra] = 1.0
@@ -207,10 +214,7 @@ _WORRY = frozenset({"どう", "如何", "心配", "不安", "困る", "怖い", 
 def _hypothetical(m: Match, toks: Tokens, sent: list[int]) -> bool:
     """A situation feared, not happening: 迷子になったらどうしよう, 親がおらんようになったら
     心配, もし倒れたら. Not for ideation (もし私が死んだら保険金で…: a wish)."""
-    cat = _CRISIS_CATEGORY.get(m.pattern.pid)
-    if cat is None:
-        cat = _crisis_category(m.pattern)
-    if cat == "こころ":
+    if _category_of(m.pattern) == "こころ":
         return False
     keys, cls, n = toks.keys, toks.cls, len(toks.keys)
     s = sent[m.start]
@@ -541,6 +545,11 @@ _VIOLENCE_WORDS = frozenset({
 # rows that need a farewell, "at the limit" or debt context are ideation (探さないで, 身辺整理)
 _NEED_CATEGORY = {"@別れ": "こころ", "@限界": "こころ", "@借金": "こころ"}
 _CRISIS_CATEGORY: dict[int, str] = {}
+
+
+def _category_of(p: Pattern) -> str:
+    cat = _CRISIS_CATEGORY.get(p.pid)
+    return cat if cat is not None else _crisis_category(p)
 
 
 def _crisis_category(p: Pattern) -> str:

@@ -239,13 +239,7 @@ def _kin_subjects(toks: Tokens, kin: list[Match]) -> list[tuple[int, Match]]:
 
 def _in_quote(toks: Tokens, i: int) -> bool:
     """Word i lies inside 「…」 or 『…』."""
-    depth = 0
-    for k in toks.keys[:i]:
-        if k in ("「", "『"):
-            depth += 1
-        elif k in ("」", "』") and depth:
-            depth -= 1
-    return depth > 0
+    return toks.quoted[i]
 
 
 _YOU = frozenset({"お前", "御前", "お前ら", "あんた", "てめえ", "貴様", "おまえ"})
@@ -526,6 +520,9 @@ def _fails_writer(toks: Tokens, k: Match) -> bool:
 _HEARSAY_BEFORE = frozenset({"た", "居る", "ない", "だ", "です", "いる", "てる", "為る", "ます"})
 
 
+_HEARSAY_WORDS = frozenset({"そう", "らしい", "みたい", "よう", "こと", "本人"})  # _hearsay's words
+
+
 def _hearsay(toks: Tokens, i: int) -> bool:
     """言われたそうです, 休みがちらしい, とのこと, 本人は: words that report on someone else."""
     keys, cls, n = toks.keys, toks.cls, len(toks.keys)
@@ -571,8 +568,8 @@ def _about_relative(toks: Tokens, roles: list[Match], crisis, subjects, selves,
     if any(m.label == "緊急" and _reported(toks, m) and m.start > first
            and not (_in_quote(toks, m.start) and _quote_at_writer(toks, m.start)) for m in crisis):
         return True
-    return any(_hearsay(toks, i) and not any(first < q < i for q in selves)
-               for i in range(first + 1, n))
+    return any(keys[i] in _HEARSAY_WORDS and _hearsay(toks, i)
+               and not any(first < q < i for q in selves) for i in range(first + 1, n))
 
 
 _QUARREL = frozenset({"言い合い", "揉める", "もめる", "喧嘩", "ケンカ", "口論", "絶縁", "押し付け合い"})

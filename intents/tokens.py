@@ -110,7 +110,7 @@ class Tokens:
     """`rows[i]` is None, or the lexicon rows whose first word is word i (`Candidates`)."""
 
     NEG = "ない"
-    __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent")
+    __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent", "_quoted")
 
     def __init__(self, morphemes, text: str, words: WordCache) -> None:
         get, fill = words.cache.get, words.entry
@@ -121,7 +121,7 @@ class Tokens:
             self.keys = self.alts = self.cls = self.scope_break = self.rows = ()
         self.text = text
         self._ml = morphemes
-        self._sent = None
+        self._sent = self._quoted = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -137,6 +137,22 @@ class Tokens:
             cls = self.cls
             self._sent = list(accumulate(map(_is_break, cls[:-1]), initial=0)) if cls else []
         return self._sent
+
+    @property
+    def quoted(self) -> list[bool]:
+        """Whether each word lies inside 「…」 or 『…』 (its own bracket not counted)."""
+        if self._quoted is None and "「" not in self.keys and "『" not in self.keys:
+            self._quoted = [False] * len(self.keys)
+        elif self._quoted is None:
+            out, depth = [], 0
+            for k in self.keys:
+                out.append(depth > 0)
+                if k in ("「", "『"):
+                    depth += 1
+                elif k in ("」", "』") and depth:
+                    depth -= 1
+            self._quoted = out
+        return self._quoted
 
     def is_punct(self, i: int) -> bool:
         c = self.cls[i]
