@@ -24,7 +24,7 @@ _PROGRESSIVE = frozenset({"とる", "ちょる", "よる", "どる"})
 # Verbs a negation passes through to reach the noun before them (DVは受けていない,
 # 借金は抱えていない); any other verb takes the negation for itself (家賃を払わない).
 _LIGHT_VERBS = frozenset({"有る", "ある", "居る", "為る", "成る", "思う", "受ける", "振るう",
-                          "抱える", "持つ", "言う", "遭う", "られる", "れる", "御座る"})
+                          "抱える", "持つ", "言う", "遭う", "られる", "れる", "御座る", "聞く"})
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f]+")
 _SCOPE_BREAK_CONJ = frozenset({"けど", "けれど", "けれども", "が", "のに", "し", "ので", "から",
                                "ば", "たら", "ても", "でも", "けん", "けえ", "き"})

@@ -717,6 +717,9 @@ CRISIS_STRUCTURE = [
     '隣の家でずっと子どもが泣き叫んでる、大人の怒鳴り声も',
     '母が家で倒れてる、私は遠くにいて行けない',
     '父が介護していた祖母が、父の入院で一人きりになってる',
+    # "not a joke" is no joke marker
+    'ほんまにもう死にたいねん、冗談ちゃうで',
+    '冗談じゃなくて本当に消えたいです',
 ]
 
 NOT_CRISIS_STRUCTURE = [
@@ -845,6 +848,8 @@ NOT_CRISIS_STRUCTURE = [
     'お金がなくて来月の食費が心配',
     '家賃を滞納してて来月出ていかないといけないかも',
     '今日は疲れたから早く寝たい',
+    # ideation asked about and not heard (a friend's worry, not a crisis)
+    '友達が元気ないけど、死にたいとかは聞いてないです。どう声をかけたらいいですか',
 ]
 
 
