@@ -1,104 +1,178 @@
-"""The learned layer: a linear model over the message's words, added to the lexicon's answer.
+"""The learned layer: a linear model over the message, combined with the lexicon's answer.
 
-The lexicons catch the wordings someone wrote down; residents keep finding new ones. This
-layer scores every category and 緊急 from the words of the message (Sudachi's normalized
-forms, and pairs of neighbouring words), with weights learned from all labelled messages by
-`python -m intents.train` (dictionaries/model/weights.tsv). It only ADDS: a category or 緊急
-the lexicon missed is added when the model is confident enough; nothing the lexicon found is
-taken away, and where the lexicons decided against a label (negated, an idiom, a past or
-"safe now" marker) the model does not add it back. 緊急 is added only when the lexicon saw
-something crisis-related (a crisis or context row) that its rules could not complete. What it
-adds carries the words that weighed most as evidence, so staff see why.
+The lexicons catch the wordings someone wrote down; residents keep finding new ones. This layer
+scores every category, 緊急 and the speaker from the message itself: Sudachi's normalized forms
+(w:), pairs of neighbouring words (b:) and pairs of characters (c:, read with
+katakana as hiragana and full-width letters as half-width, so dialect and spellings the analyser
+misreads still count). The weights are learned from all labelled messages by
+`python -m intents.train` (dictionaries/model/weights.tsv).
+
+How the two answers combine (thresholds below; `python -m intents.train --check` measures them
+on messages the lexicons were never tuned on):
+- a category the lexicon missed is added when the model is confident, unless the lexicons
+  decided against it (negated, an idiom, a past or "safe now" marker);
+- a category the lexicon found is dropped when the model finds it very unlikely (a word named
+  in passing, not a problem: 「会社の健康診断で」);
+- 緊急 is added when the model is confident and the lexicon saw something crisis-related, or
+  when the model is very confident on its own; not where the lexicons decided against it (a
+  crisis row read as past, negated, quoted or feared). It is never taken away;
+- the speaker is replaced when the model is very confident of another one.
+What the model adds carries the words that weighed most as evidence, so staff see why.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
+from math import exp
 from pathlib import Path
 
 import numpy as np
 
-from intents.result import CATEGORIES, CRISIS, Analysis
+from intents.result import CATEGORIES, CRISIS, SPEAKERS, Analysis
 from intents.tokens import ADJ, NOUN, VERB, Tokens
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "model" / "weights.tsv"
-LABELS: tuple[str, ...] = (*CATEGORIES, CRISIS)
+LABELS: tuple[str, ...] = (*CATEGORIES, CRISIS)  # one yes/no model each
+COLUMNS: tuple[str, ...] = (*LABELS, *SPEAKERS)  # weights.tsv columns; speakers: one 4-way model
+CRISIS_COL = len(CATEGORIES)
+
+ADD = 0.6  # a category the lexicon missed
+DROP = 0.05  # a category the lexicon found, judged very unlikely
+DROP_MIN_WORDS = 20  # ... in a message long enough to judge (short ones: too few features)
+CRISIS_WITH_CUE = 0.7  # 緊急, when a crisis row or context matched
+CRISIS_ALONE = 0.95  # 緊急, on the model's word alone
+SPEAKER = 0.9  # another speaker than the rules'
+
 _CONTENT = frozenset({NOUN, VERB, ADJ})
-_LIGHT = frozenset({"居る", "為る", "成る", "有る", "来る", "言う", "思う", "事", "物", "方", "所"})
+_SPACE = re.compile(r"[\t\n\r]")  # a newline "word" is not a feature
+_LIGHT = frozenset({"居る", "為る", "成る", "有る", "来る", "言う", "思う", "事", "物", "方", "所",
+                    "仕舞う", "しまう", "貰う", "くれる", "呉れる"})
+
+
+def _fold_table() -> dict[int, str]:
+    """Katakana (full and half width) as hiragana, full-width letters and digits as ASCII,
+    upper case as lower case; one character for one, so positions stay those of the text."""
+    import unicodedata
+
+    table: dict[int, str] = {}
+    for code in range(0x30A1, 0x30F7):
+        table[code] = chr(code - 0x60)
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0).lower()
+    for code in range(0xFF66, 0xFF9E):
+        full = unicodedata.normalize("NFKC", chr(code))
+        table[code] = chr(ord(full) - 0x60) if "\u30a1" <= full <= "\u30f6" else full
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    for space in "\t\n\r\u3000":  # one kind of space (and no tab or newline in weights.tsv)
+        table[ord(space)] = " "
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def grams(text: str) -> list[str]:
+    """Every two neighbouring characters of the folded text."""
+    t = fold(text)
+    return [t[i:i + 2] for i in range(len(t) - 1)]
 
 
 def features(toks: Tokens) -> list[str]:
-    """The model's features: every word (w:), and every pair of neighbouring words (b:)."""
+    """The model's features, as named in weights.tsv."""
     keys = toks.keys
-    return [*("w:" + k for k in keys), *("b:" + a + "|" + b for a, b in pairwise(keys))]
+    words = [*("w:" + k for k in keys), *("b:" + a + "|" + b for a, b in pairwise(keys))]
+    return [*(f for f in words if not _SPACE.search(f)), *("c:" + g for g in grams(toks.text))]
 
 
 class Model:
-    """A weight per (feature, label), a bias and a threshold per label (weights.tsv). Scoring
-    a message is one sum over the rows of the features it has."""
+    """One row of weights per feature (COLUMNS order), a bias row. Scoring a message is one
+    sum over the rows of the features it has."""
 
     def __init__(self, path: Path = WEIGHTS_FILE) -> None:
         self.words: dict[str, int] = {}
         self.pairs: dict[tuple[str, str], int] = {}
-        self.weights = np.zeros((0, len(LABELS)))
-        self.bias = np.zeros(len(LABELS))
-        self.threshold = [1.0] * len(LABELS)
+        self.grams: dict[str, int] = {}
+        self.weights = np.zeros((0, len(COLUMNS)), dtype=np.float32)
+        self.bias = np.zeros(len(COLUMNS), dtype=np.float32)
         self.loaded = path.exists()
         if self.loaded:
             self._read(path)
 
     def _read(self, path: Path) -> None:
-        index = {label: i for i, label in enumerate(LABELS)}
-        rows: dict[str, int] = {}
-        cells: list[tuple[int, int, float]] = []
+        names: list[str] = []
+        cells: list[str] = []
+        header = None
         for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not raw or raw.startswith("#"):
                 continue
-            cols = raw.split("\t")
-            if len(cols) != 3 or cols[1] not in index:
-                raise ValueError(f"{path.name}:{lineno}: need feature<TAB>label<TAB>weight")
-            feature, label, value = cols[0], index[cols[1]], float(cols[2])
-            if feature == "@bias":
-                self.bias[label] = value
-            elif feature == "@threshold":
-                self.threshold[label] = value
-            elif feature.startswith(("w:", "b:")):
-                cells.append((rows.setdefault(feature, len(rows)), label, value))
-            else:
-                raise ValueError(f"{path.name}:{lineno}: unknown feature {feature!r}")
-        self.weights = np.zeros((len(rows), len(LABELS)))
-        for row, label, value in cells:
-            self.weights[row, label] = value
-        for feature, row in rows.items():
-            if feature.startswith("w:"):
-                self.words[feature[2:]] = row
-            else:
-                a, _, b = feature[2:].partition("|")
+            name, _, rest = raw.partition("\t")
+            if header is None:
+                header = tuple(rest.split("\t"))
+                if name != "feature" or header != COLUMNS:
+                    raise ValueError(f"{path.name}:{lineno}: the header must be feature<TAB>"
+                                     + "<TAB>".join(COLUMNS))
+                continue
+            values = rest.split("\t")
+            if len(values) != len(COLUMNS) or not name.startswith(("w:", "b:", "c:", "@bias")):
+                raise ValueError(f"{path.name}:{lineno}: need a feature (w:, b:, c: or @bias) "
+                                 f"and {len(COLUMNS)} weights")
+            names.append(name)
+            cells += values
+        try:
+            table = np.array(cells, dtype=np.float32).reshape(len(names), len(COLUMNS))
+        except ValueError as e:
+            raise ValueError(f"{path.name}: a weight is not a number ({e})") from None
+        rows = [i for i, name in enumerate(names) if name != "@bias"]
+        if len(rows) < len(names):
+            self.bias = table[names.index("@bias")]
+        self.weights = table[rows]
+        for row, i in enumerate(rows):
+            kind, feature = names[i][:2], names[i][2:]
+            if kind == "w:":
+                self.words[feature] = row
+            elif kind == "b:":
+                a, _, b = feature.partition("|")
                 self.pairs[(a, b)] = row
+            else:
+                self.grams[feature] = row
 
     def _rows(self, toks: Tokens) -> list[int]:
         """The weight rows of the message's features; each feature once, as in training."""
         found = set(map(self.words.get, toks.keys))
         found.update(map(self.pairs.get, pairwise(toks.keys)))
+        found.update(map(self.grams.get, grams(toks.text)))
         found.discard(None)
         return list(found)
 
-    def scores(self, toks: Tokens) -> np.ndarray:
-        """Probability per label (LABELS order)."""
+    def scores(self, toks: Tokens) -> list[float]:
+        """Probability per label (LABELS order), then per speaker (SPEAKERS order). Plain
+        floats: a handful of numbers is faster in Python than through numpy."""
         rows = self._rows(toks)
-        total = self.bias + self.weights.take(rows, axis=0).sum(axis=0) if rows else self.bias
-        return 1.0 / (1.0 + np.exp(-total))
+        total = (self.bias + self.weights.take(rows, axis=0).sum(axis=0) if rows
+                 else self.bias).tolist()
+        n = len(LABELS)
+        out = [1.0 / (1.0 + exp(-v)) for v in total[:n]]
+        top = max(total[n:])
+        spk = [exp(v - top) for v in total[n:]]
+        return out + [v / sum(spk) for v in spk]
 
-    def evidence(self, toks: Tokens, label: int, most: int = 3) -> list[str]:
-        """The content words that pushed `label` up most, as written, in message order (a
-        word pair counts for its content words)."""
+    def evidence(self, toks: Tokens, column: int, most: int = 3) -> list[str]:
+        """The content words that pushed `column` up most, as written, in message order (a
+        word pair counts for both words, a run of characters for the words it overlaps)."""
         keys, cls = toks.keys, toks.cls
         shown = [cls[i] in _CONTENT and keys[i] not in _LIGHT for i in range(len(keys))]
         push: dict[int, float] = {}
+        weights = self.weights[:, column]
 
         def add(i: int, row: int | None) -> None:
-            if row is not None and shown[i] and self.weights[row, label] > 0:
-                push[i] = push.get(i, 0.0) + self.weights[row, label]
+            if row is not None and shown[i] and weights[row] > 0:
+                push[i] = push.get(i, 0.0) + float(weights[row])
 
         for i, k in enumerate(keys):
             add(i, self.words.get(k))
@@ -106,6 +180,16 @@ class Model:
                 row = self.pairs.get((keys[i - 1], k))
                 add(i - 1, row)
                 add(i, row)
+        if self.grams:
+            starts = [toks.begin(i) for i in range(len(keys))] + [len(toks.text)]
+            word_at = [0] * len(toks.text)  # the word each character belongs to
+            for i in range(len(keys)):
+                word_at[starts[i]:starts[i + 1]] = [i] * (starts[i + 1] - starts[i])
+            for s, gram in enumerate(grams(toks.text)):
+                row = self.grams.get(gram)
+                if row is not None:
+                    for i in {word_at[s], word_at[s + 1]}:
+                        add(i, row)
         top = sorted(sorted(push, key=lambda i: -push[i])[:most])
         return [toks.surface(i, i + 1) for i in top]
 
@@ -118,7 +202,7 @@ def get_model() -> Model:
 
 
 def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None) -> Analysis:
-    """The lexicon's analysis plus what the model is confident the lexicon missed.
+    """The lexicon's analysis combined with the model's (see the module's docstring).
     `by_kind` are the lexicon matches (Lexicon.find(by_kind=True)): where the lexicons
     decided against a label, the model does not add it back."""
     model = model or get_model()
@@ -126,36 +210,41 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
         return analysis
     probs = model.scores(toks)
     quiet = silenced(analysis, by_kind, toks)
-    if "*" in quiet:
+    dropped = {c for c in analysis.categories if probs[LABELS.index(c)] < DROP
+               } if len(toks) >= DROP_MIN_WORDS else ()
+    added = [] if "*" in quiet else [
+        i for i, label in enumerate(CATEGORIES)
+        if probs[i] >= ADD and label not in analysis.scores and label not in quiet]
+    crisis = (not analysis.crisis and CRISIS not in quiet and "*" not in quiet
+              and probs[CRISIS_COL] >= (CRISIS_WITH_CUE if by_kind[1] else CRISIS_ALONE))
+    spk = probs[len(LABELS):]
+    speaker = analysis.speaker
+    if max(spk) >= SPEAKER:
+        speaker = SPEAKERS[spk.index(max(spk))]
+    if not added and not crisis and not dropped and speaker == analysis.speaker:
         return analysis
-    added = [i for i, label in enumerate(LABELS[:-1])
-             if probs[i] >= model.threshold[i] and label not in analysis.scores
-             and label not in quiet]
-    crisis_index = len(LABELS) - 1
-    crisis = bool(not analysis.crisis and probs[crisis_index] >= model.threshold[crisis_index]
-                  and CRISIS not in quiet and by_kind[1])
-    if not added and not crisis:
-        return analysis
-    categories = list(analysis.categories)
-    scores = dict(analysis.scores)
-    evidence = {k: list(v) for k, v in analysis.evidence.items()}
+    categories = [c for c in analysis.categories if c not in dropped]
+    scores = {c: s for c, s in analysis.scores.items() if c not in dropped}
+    evidence = {k: list(v) for k, v in analysis.evidence.items() if k not in dropped}
     for i in sorted(added, key=lambda i: -probs[i]):
         label = LABELS[i]
         categories.append(label)
         scores[label] = round(float(probs[i]), 2)
         evidence[label] = model.evidence(toks, i)
     if crisis:
-        evidence[CRISIS] = model.evidence(toks, crisis_index)
+        # the words that weighed most, else what the lexicon saw as crisis-related
+        evidence[CRISIS] = (model.evidence(toks, CRISIS_COL)
+                            or [toks.surface(m.start, m.end) for m in by_kind[1][:3]])
     return Analysis(categories=categories, crisis=analysis.crisis or crisis,
-                    speaker=analysis.speaker, scores=scores, evidence=evidence,
+                    speaker=speaker, scores=scores, evidence=evidence,
                     age_band=analysis.age_band, district=analysis.district)
 
 
 def silenced(analysis: Analysis, by_kind, toks: Tokens) -> set[str]:
     """Labels the lexicons decided against: an idiom or past/"safe now" marker silences them
     (死ぬほど, 昔は…, 今は落ち着いています), or a full-weight row matched and was dropped
-    (negated: ローンはないです; its context missing; a crisis row read as past or
-    hypothetical), or the tablets were counted and were too few for an overdose (2錠).
+    (negated: ローンはないです; its context missing; a complete crisis row read as past,
+    negated or hypothetical), or the tablets were counted and were too few for an overdose (2錠).
     "*" means every label."""
     cat, crisis, idioms, _roles, _ages = by_kind
     quiet: set[str] = set()
@@ -165,7 +254,12 @@ def silenced(analysis: Analysis, by_kind, toks: Tokens) -> set[str]:
         label = m.pattern.base
         if m.pattern.weight >= 1 and not m.pattern.is_context and label not in analysis.scores:
             quiet.add(label)
-    if not analysis.crisis and ("錠" in toks.keys
-                                or any(not m.pattern.is_context for m in crisis)):
-        quiet.add(CRISIS)
+    if not analysis.crisis:
+        # A complete crisis row (its context there too) that the rules then set aside. A row
+        # whose context is missing (緊急@認知症 without dementia) was no decision either way.
+        contexts = {m.label for m in crisis if m.pattern.is_context}
+        if "錠" in toks.keys or any(not m.pattern.is_context
+                                    and (not m.pattern.need or m.pattern.need in contexts)
+                                    for m in crisis):
+            quiet.add(CRISIS)
     return quiet

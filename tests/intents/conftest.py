@@ -2,18 +2,19 @@ import pytest
 
 import intents
 
-# Look-alikes that the learned layer (intents/learned.py) currently flags although the lexicon
-# rules alone keep them quiet: the price of its recall on unseen wording (docs/classifier.md,
+# Probes the learned layer (intents/learned.py) currently gets wrong although the lexicon rules
+# alone get them right: the price of what it gains on unseen wording (docs/classifier.md,
 # "Measuring"). Strict: when a retrained model gets one right, the test says so and the entry
 # must go.
 LEARNED_FALSE_ALARMS = {
-    "老後のお金がちょっと心配です",
     "人生終わったと思った時期もある",
     "最後にお礼を言いたくて連絡しました。ありがとうございました",
     "今夜のうちに書類を終わらせる",
     "ケアマネです。担当の方のご家族が介護に疲れているようです",
-    "母が「もう長くない」と言うけど、元気にしてます",
     "今日は疲れたから早く寝たい",
+    "姉が看護師として働いている病院で",  # 病気・健康 added: a hospital as a workplace
+    "子どもが生きていく力をつけてほしい",  # 緊急 added
+    "友人が借金で首が回らなくなって連絡が取れません",  # speaker 本人, not 地域
 }
 
 
