@@ -43,3 +43,25 @@ def _explain(text: str) -> None:
                if rows else "no lexicon row matched.")
     for label, words, source, pattern in rows:
         click.echo(f"  {label:<14} {words:<16} {source:<18} {pattern}")
+    _explain_model(text)
+
+
+def _explain_model(text: str) -> None:
+    """The rules' answer alone, and the learned layer's probabilities, so the editor sees
+    which of the two decided."""
+    from intents.classifier import classify_rules, get_engine
+    from intents.learned import COLUMNS, LABELS
+
+    rules = classify_rules(text)
+    click.echo("")
+    click.echo(f"rules alone: categories {rules.categories}, 緊急 {rules.crisis}, "
+               f"speaker {rules.speaker}")
+    engine = get_engine()
+    if not engine.model.loaded:
+        click.echo("learned layer: no weights file")
+        return
+    probs = engine.model.scores(engine.analyse_by_kind(text)[0])
+    likely = [f"{c} {p:.2f}" for c, p in zip(LABELS, probs) if p >= 0.3]
+    click.echo("learned layer, probability ≥ 0.3: " + (", ".join(likely) or "none"))
+    click.echo("learned layer, speaker: " + ", ".join(
+        f"{c} {p:.2f}" for c, p in zip(COLUMNS[len(LABELS):], probs[len(LABELS):])))
