@@ -10,7 +10,7 @@ user dictionary if needed, loads the dictionaries and compiles the lexicons; cal
 Both are safe to call from several threads (one Sudachi tokenizer per thread).
 """
 
-from intents.result import CATEGORIES, CRISIS, SPEAKERS, Analysis
 from intents.classifier import classify, warm_up
+from intents.result import CATEGORIES, CRISIS, SPEAKERS, Analysis
 
-__all__ = ["Analysis", "CATEGORIES", "CRISIS", "SPEAKERS", "classify", "warm_up"]
+__all__ = ["CATEGORIES", "CRISIS", "SPEAKERS", "Analysis", "classify", "warm_up"]

@@ -105,9 +105,7 @@ def _negated(m: Match, toks: Tokens, consumed: set[int]) -> bool:
         if keys[j] == Tokens.NEG and j not in consumed:
             prev = keys[j - 1] if j else ""
             nxt = keys[j + 1] if j + 1 < n else ""
-            if prev == "しか" or nxt in _NOT_A_NEGATION_AFTER:
-                return False
-            return True
+            return not (prev == "しか" or nxt in _NOT_A_NEGATION_AFTER)
     return False
 
 
@@ -425,10 +423,7 @@ def _signals(crisis: list[Match], roles: list[Match], toks: Tokens,
                     break
                 if k in _IF:
                     seen_if = True
-                elif seen_if and k in _BETTER_OFF:
-                    end = j + 1
-                    break
-                elif k == "誰" and j > m.end and "も" in keys[m.end:j]:  # 死んでも誰も困らない
+                elif seen_if and k in _BETTER_OFF or k == "誰" and j > m.end and "も" in keys[m.end:j]:
                     end = j + 1
                     break
             if not end and not strong_only and m.start and (

@@ -27,8 +27,24 @@ class Pattern:
     `base` and `need` split a context label (ケアラー@介護 -> ケアラー, @介護); `is_context`
     marks a context row (@介護); `blocks` are the labels an idiom row silences."""
 
-    __slots__ = ("pid", "kind", "label", "weight", "source", "text", "elements", "has_neg",
-                 "base", "need", "is_context", "blocks", "first", "rest", "req", "slot")
+    __slots__ = (
+        "base",
+        "blocks",
+        "elements",
+        "first",
+        "has_neg",
+        "is_context",
+        "kind",
+        "label",
+        "need",
+        "pid",
+        "req",
+        "rest",
+        "slot",
+        "source",
+        "text",
+        "weight",
+    )
 
     def __init__(self, pid, kind, label, weight, source, text, elements) -> None:
         self.pid, self.kind, self.label, self.weight = pid, kind, label, weight
@@ -48,7 +64,7 @@ class Pattern:
 
 
 class Match:
-    __slots__ = ("pattern", "start", "end", "label")
+    __slots__ = ("end", "label", "pattern", "start")
 
     def __init__(self, pattern: Pattern, start: int, end: int) -> None:
         self.pattern, self.start, self.end, self.label = pattern, start, end, pattern.label
@@ -171,8 +187,7 @@ class Lexicon:
                 for ks, new_part in rest:
                     if new_part:
                         limit = j + GAP + 1
-                        if limit > n:
-                            limit = n
+                        limit = min(limit, n)
                         while j < limit:
                             if keys[j] in ks or alts[j] in ks:
                                 break

@@ -45,7 +45,7 @@ class Analysis:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Analysis":
+    def from_json(cls, data: dict[str, Any]) -> Analysis:
         return cls(
             categories=list(data.get("categories", [])),
             crisis=bool(data.get("crisis", False)),

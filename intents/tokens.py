@@ -110,7 +110,7 @@ class Tokens:
     """`rows[i]` is None, or the lexicon rows whose first word is word i (`Candidates`)."""
 
     NEG = "ない"
-    __slots__ = ("keys", "alts", "cls", "scope_break", "rows", "text", "_ml", "_sent", "_quoted")
+    __slots__ = ("_ml", "_quoted", "_sent", "alts", "cls", "keys", "rows", "scope_break", "text")
 
     def __init__(self, morphemes, text: str, words: WordCache) -> None:
         get, fill = words.cache.get, words.entry

@@ -26,7 +26,7 @@ def _settings() -> Settings:
         import routing
 
         routing.load_directory(settings.municipality)
-    except Exception as exc:  # a broken or unknown directory stops start-up
+    except Exception as exc:  # noqa: BLE001 - a broken or unknown directory stops start-up
         click.echo(f"TSUNAGU_MUNICIPALITY={settings.municipality!r}: {exc}", err=True)
         sys.exit(2)
     return settings

@@ -66,7 +66,7 @@ def ping(url: str | None = None) -> bool:
         with session_factory(url)() as session:
             session.execute(text("SELECT 1"))
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means: not reachable
         return False
 
 

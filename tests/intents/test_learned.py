@@ -10,17 +10,26 @@ import json
 import pytest
 
 from intents.classifier import classify_rules, get_engine
-from intents.learned import (COLUMNS, CRISIS_COL, DROP_MIN_WORDS, LABELS, WEIGHTS_FILE, Model,
-                             extend, get_model)
+from intents.learned import (
+    COLUMNS,
+    CRISIS_COL,
+    DROP_MIN_WORDS,
+    LABELS,
+    WEIGHTS_FILE,
+    Model,
+    extend,
+    get_model,
+)
 from intents.result import SPEAKERS
 
 
-def _weights(tmp_path, bias: dict[str, float], rows: dict[str, dict[str, float]] = {}) -> Model:
+def _weights(tmp_path, bias: dict[str, float],
+             rows: dict[str, dict[str, float]] | None = None) -> Model:
     """A weights file: every column's bias is -10 unless given, plus the given feature rows."""
     line = lambda name, values: name + "\t" + "\t".join(str(values.get(c, 0)) for c in COLUMNS)
     text = "\n".join(["# test weights", "feature\t" + "\t".join(COLUMNS),
                       line("@bias", {c: -10 for c in COLUMNS} | bias),
-                      *(line(name, values) for name, values in rows.items())])
+                      *(line(name, values) for name, values in (rows or {}).items())])
     path = tmp_path / "weights.tsv"
     path.write_text(text + "\n", encoding="utf-8")
     return Model(path)
@@ -77,7 +86,7 @@ def test_a_confident_model_adds_a_crisis_the_rows_could_not_complete(tmp_path):
 
 def test_without_a_cue_crisis_needs_a_very_confident_model(tmp_path):
     text = "住民票の写しはどこで取れますか"
-    toks, by_kind = get_engine().analyse_by_kind(text)
+    _, by_kind = get_engine().analyse_by_kind(text)
     assert not by_kind[1]  # nothing crisis-related for the lexicon
     assert not _with(_weights(tmp_path, {"緊急": 1.5}), text).crisis  # p = 0.82
     assert _with(_weights(tmp_path, {"緊急": 4}), text).crisis  # p = 0.98
