@@ -15,6 +15,8 @@ LEARNED_FALSE_ALARMS = {
     "姉が看護師として働いている病院で",  # 病気・健康 added: a hospital as a workplace
     "子どもが生きていく力をつけてほしい",  # 緊急 added
     "友人が借金で首が回らなくなって連絡が取れません",  # speaker 本人, not 地域
+    "今日でバイト終わり！お世話になりました",  # 緊急 added: thanks read as a farewell
+    "引っ越しは3月15日って決めた。猫は実家に預けるつもり",  # 緊急 added: a date and a pet
 }
 
 

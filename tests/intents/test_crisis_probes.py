@@ -895,6 +895,9 @@ NOT_CRISIS_STRUCTURE = [
     '今日は疲れたから早く寝たい',
     # ideation asked about and not heard (a friend's worry, not a crisis)
     '友達が元気ないけど、死にたいとかは聞いてないです。どう声をかけたらいいですか',
+    # leaving a job or a flat, with thanks and plans (the learned layer flags both: conftest)
+    '今日でバイト終わり！お世話になりました',
+    '引っ越しは3月15日って決めた。猫は実家に預けるつもり',
 ]
 
 
