@@ -36,6 +36,7 @@ WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "dictionaries" / "model"
 LABELS: tuple[str, ...] = (*CATEGORIES, CRISIS)  # one yes/no model each
 COLUMNS: tuple[str, ...] = (*LABELS, *SPEAKERS)  # weights.tsv columns; speakers: one 4-way model
 CRISIS_COL = len(CATEGORIES)
+_COLUMN = {label: i for i, label in enumerate(LABELS)}
 
 ADD = 0.6  # a category the lexicon missed
 DROP = 0.05  # a category the lexicon found, judged very unlikely
@@ -210,8 +211,9 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
         return analysis
     probs = model.scores(toks)
     quiet = silenced(analysis, by_kind, toks)
-    dropped = {c for c in analysis.categories if probs[LABELS.index(c)] < DROP
-               } if len(toks) >= DROP_MIN_WORDS else ()
+    dropped: set[str] = set()
+    if len(toks) >= DROP_MIN_WORDS:
+        dropped = {c for c in analysis.categories if probs[_COLUMN[c]] < DROP}
     added = [] if "*" in quiet else [
         i for i, label in enumerate(CATEGORIES)
         if probs[i] >= ADD and label not in analysis.scores and label not in quiet]
