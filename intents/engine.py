@@ -34,8 +34,8 @@ class Engine:
         user_dic = user_dic or ensure_user_dic()
         self.dictionary = Dictionary(dict="core", config=Config(user=[str(user_dic)]))
         self.user_dic = user_dic
-        self.classes, self.volitional = pos_classes(self.dictionary)
-        self.words = WordCache(self.classes, self.volitional)
+        self.classes, self.volitional, folded = pos_classes(self.dictionary)
+        self.words = WordCache(self.classes, self.volitional, folded)
         self._local = threading.local()
         self.rewrites = _load_rewrites(lexicon_dir / "rewrite.tsv")
         self.lexicon = Lexicon()

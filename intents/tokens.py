@@ -18,7 +18,8 @@ from itertools import accumulate
 # Coarse classes of the part of speech, precomputed for every POS id of the dictionary.
 NOUN, VERB, ADJ, AUX, CASE, CONJ, PUNCT, BREAK, OTHER, PRON = range(10)
 
-_NEG_NORMS = frozenset({"ない", "無い", "ず", "ぬ", "へん", "ひん", "ねえ", "ねー", "ん"})
+_NEG_NORMS = frozenset({"ない", "無い", "ず", "ぬ", "へん", "ひん", "ねえ", "ねー", "ん",
+                        "んす"})  # おらんしの: a dialect ん read as classical んす
 # Dialect progressive auxiliaries read as いる (殴られとる = 殴られている).
 _PROGRESSIVE = frozenset({"とる", "ちょる", "よる", "どる"})
 # Verbs a negation passes through to reach the noun before them (DVは受けていない,
@@ -32,10 +33,18 @@ _OOV = 0xF0000000
 _is_break = BREAK.__eq__
 
 
-def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
-    """Coarse class per POS id, and whether it is a volitional verb form (死のう)."""
+# Verb types whose 撥音便 form ending in ん is, in residents' dialect, a folded negative:
+# 払えんのよ, 見えん, 来ん, 食べれん, くれん, and the auxiliary れる/られる (食べられん);
+# Sudachi reads them as 払えるの, 来るの. Not 五段 verbs (死んだ, 読んで) nor てる (してんの).
+_FOLDING_VERBS = ("下一段", "上一段", "カ行変格")
+
+
+def pos_classes(dictionary) -> tuple[list[int], list[bool], list[bool]]:
+    """Coarse class per POS id; whether it is a volitional verb form (死のう); whether its
+    form may fold a negative into the verb (払えん, see _FOLDING_VERBS)."""
     classes: list[int] = []
     volitional: list[bool] = []
+    folded: list[bool] = []
     i = 0
     while (pos := dictionary.pos_of(i)) is not None:
         p0, p1 = pos[0], pos[1]
@@ -59,18 +68,24 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool]]:
             c = OTHER
         classes.append(c)
         volitional.append(c == VERB and pos[5].startswith("意志推量形"))
+        folded.append(pos[5] in ("連体形-撥音便", "終止形-撥音便")
+                      and (c == VERB and pos[4].startswith(_FOLDING_VERBS)
+                           or c == AUX and pos[4] == "助動詞-レル"))
         i += 1
-    return classes, volitional
+    return classes, volitional, folded
 
 
 class WordCache:
     """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
-    this word). Filled on first sight; dictionary words are finite, unknown words (OOV) are
-    computed each time. `index` ((key, alt key) -> the rows starting with such a word, or
-    None) is set once the lexicon is compiled."""
+    this word, a negative folded into it). Filled on first sight; dictionary words are finite,
+    unknown words (OOV) are computed each time. `index` ((key, alt key) -> the rows starting
+    with such a word, or None) is set once the lexicon is compiled."""
 
-    def __init__(self, classes: list[int], volitional: list[bool]) -> None:
+    def __init__(self, classes: list[int], volitional: list[bool],
+                 folded: list[bool] | None = None) -> None:
         self.classes, self.volitional = classes, volitional
+        self.folded = folded or [False] * len(classes)
+        self.neg = ("ない", None, AUX, False, None, False)  # the word a folded negative becomes
         self.cache: dict[int, tuple] = {}
         self.index = None
         self._lock = threading.Lock()
@@ -78,6 +93,7 @@ class WordCache:
     def set_index(self, index) -> None:
         with self._lock:
             self.index = index
+            self.neg = ("ない", None, AUX, False, index("ない", None), False)
             self.cache.clear()
 
     def entry(self, m) -> tuple:
@@ -98,7 +114,9 @@ class WordCache:
         brk = (c == BREAK or (c == CONJ and key in _SCOPE_BREAK_CONJ)
                or (c == VERB and key not in _LIGHT_VERBS))
         rows = self.index(key, alt) if self.index is not None else None
-        e = (key, alt, c, brk, rows)
+        surface = m.surface()
+        e = (key, alt, c, brk, rows,
+             self.folded[pid] and surface.endswith("ん") and surface != "いん")  # たいぎいんよ
         wid = m.word_id()
         if wid < _OOV:
             with self._lock:
@@ -116,7 +134,10 @@ class Tokens:
         get, fill = words.cache.get, words.entry
         ents = [get(m.word_id()) or fill(m) for m in morphemes]
         if ents:
-            self.keys, self.alts, self.cls, self.scope_break, self.rows = zip(*ents)
+            self.keys, self.alts, self.cls, self.scope_break, self.rows, folded = zip(*ents)
+            if any(folded):  # 払えんのよ: the verb, then its negative as a word of its own
+                ents, morphemes = _unfold(ents, morphemes, words.neg)
+                self.keys, self.alts, self.cls, self.scope_break, self.rows, _ = zip(*ents)
         else:
             self.keys = self.alts = self.cls = self.scope_break = self.rows = ()
         self.text = text
@@ -164,3 +185,16 @@ class Tokens:
     def surface(self, start: int, end: int) -> str:
         ml = self._ml
         return self.text[ml[start].begin():ml[end - 1].end()]
+
+
+def _unfold(ents: list[tuple], morphemes, neg: tuple) -> tuple[list[tuple], list]:
+    """Each word with a folded negative followed by a NEG word spanning the same characters
+    (not before Kansai ねん, where the ん is る: 言われんねん)."""
+    out_e, out_m = [], []
+    for i, (e, m) in enumerate(zip(ents, morphemes)):
+        out_e.append(e)
+        out_m.append(m)
+        if e[5] and (i + 1 == len(ents) or ents[i + 1][0] != "ねん"):  # 言われんねん: 言われるねん
+            out_e.append(neg)
+            out_m.append(m)
+    return out_e, out_m

@@ -1,0 +1,45 @@
+"""Dialect negatives that Sudachi folds into the verb (払えんのよ is read 払えるのよ) or reads as
+another word (ねぐ, んす): the classifier must still see the negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.classifier import get_engine
+
+
+def _keys(text: str) -> list[str]:
+    return list(get_engine().tokens(text).keys)
+
+
+@pytest.mark.parametrize("text,verb", [
+    ("家賃が払えんのよ", "払う"),
+    ("目が見えんけえ", "見える"),
+    ("部屋から出て来んようになった", "来る"),
+    ("誰も来てくれんのよ", "呉れる"),
+    ("ご飯も食べられん", "られる"),
+    ("体が動かれんのよ", "れる"),
+    ("払えねぐなってきた", "払う"),  # 東北 ねぐ = なく (rewrite.tsv)
+    ("頼る人もおらんしの", "居る"),
+])
+def test_the_negation_follows_its_verb(text, verb):
+    keys = _keys(text)
+    assert keys[keys.index(verb) + 1] == "ない", keys
+
+
+@pytest.mark.parametrize("text", [
+    "何してんの",  # してるの
+    "近所の人に文句言われんねん",  # Kansai 言われるねん
+    "死にたいねん",
+    "夫が死んだ",
+    "仕事がぶちたいぎいんよ",  # たいぎい + んよ
+])
+def test_no_negation_where_there_is_none(text):
+    assert "ない" not in _keys(text)
+
+
+def test_evidence_still_shows_the_words_as_written(classify):
+    result = classify("腰も悪うて、誰も来てくれんのよ。頼る人もおらんしの")
+    assert "孤立・人間関係" in result.categories
+    assert all(w in "腰も悪うて、誰も来てくれんのよ。頼る人もおらんしの"
+               for w in result.evidence["孤立・人間関係"])
