@@ -910,3 +910,32 @@ def test_structure_crisis_is_flagged(classify, text):
 def test_structure_look_alike_is_quiet(classify, text):
     a = classify(text)
     assert not a.crisis, a.evidence.get("緊急")
+
+
+# ---------------------------------------------------- round 10: precision. "Not back", "no
+# answer", "not coming out" count only with a sign that someone is missing or in danger now.
+CRISIS_ROUND10 = [
+    '小5の息子が昨日の夜から帰ってこないんです。友達の家にもいません',
+    '娘が夕方出かけたまま、もう夜の11時なのに帰ってこない。電話もつながらない',
+    '高校生の息子が夜中に出て行って戻らない。携帯も部屋に置いたままです',
+    'ママがきのうからかえってこない',
+    '中2の娘がゆうべから戻ってこない。警察に相談したほうがいいですか',
+]
+
+NOT_CRISIS_ROUND10 = [
+    '夫は単身赴任で月に一度しか帰ってきません',
+    '上の子は就職して東京、盆と正月にしか帰ってこないので寂しい',
+    '娘が部活で遅くまで帰ってこない日が多い。今日は7時に帰ってきた',
+    '育休明けで職場に戻れなくて、ミルク代も心配です',
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_ROUND10)
+def test_round10_crisis_is_flagged(classify, text):
+    assert classify(text).crisis, text
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS_ROUND10)
+def test_round10_look_alike_is_quiet(classify, text):
+    a = classify(text)
+    assert not a.crisis, a.evidence.get("緊急")
