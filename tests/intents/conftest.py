@@ -7,8 +7,6 @@ import intents
 # "Measuring"). Strict: when a retrained model gets one right, the test says so and the entry
 # must go.
 LEARNED_FALSE_ALARMS = {
-    "人生終わったと思った時期もある",
-    "最後にお礼を言いたくて連絡しました。ありがとうございました",
     "今夜のうちに書類を終わらせる",
     "ケアマネです。担当の方のご家族が介護に疲れているようです",
     "今日は疲れたから早く寝たい",
@@ -17,6 +15,8 @@ LEARNED_FALSE_ALARMS = {
     "友人が借金で首が回らなくなって連絡が取れません",  # speaker 本人, not 地域
     "今日でバイト終わり！お世話になりました",  # 緊急 added: thanks read as a farewell
     "引っ越しは3月15日って決めた。猫は実家に預けるつもり",  # 緊急 added: a date and a pet
+    "母は生きる気力がなくなってるみたいで、食事も減った",  # 緊急 added
+    "寝たきりの母は今日はデイに行っていて、一人で家にいるはずはないです",  # 緊急 added
 }
 
 
