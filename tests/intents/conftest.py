@@ -14,7 +14,9 @@ LEARNED_FALSE_ALARMS = {
     "子どもが生きていく力をつけてほしい",  # 緊急 added
     "友人が借金で首が回らなくなって連絡が取れません",  # speaker 本人, not 地域
     "今日でバイト終わり！お世話になりました",  # 緊急 added: thanks read as a farewell
-    "引っ越しは3月15日って決めた。猫は実家に預けるつもり",  # 緊急 added: a date and a pet
+    "人生終わったと思った時期もある",  # 緊急 added: a past feeling
+    "子どもが一人で外で遊んでいる",  # 緊急 added
+    "今日で引っ越しの荷造りが終わる",  # 緊急 added: 今日で…終わる read as a farewell
     "母は生きる気力がなくなってるみたいで、食事も減った",  # 緊急 added
     "寝たきりの母は今日はデイに行っていて、一人で家にいるはずはないです",  # 緊急 added
 }
