@@ -538,17 +538,6 @@ NOT_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS)
-def test_probe_crisis_is_flagged(classify, text):
-    assert classify(text).crisis, text
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS)
-def test_probe_look_alike_is_quiet(classify, text):
-    a = classify(text)
-    assert not a.crisis, a.evidence.get("緊急")
-
-
 # ---------------------------------------------------- round 8: caught by structure, not by a
 # listed wording (a death/life word + plan time, lack or weariness; a feared situation is calm)
 CRISIS_STRUCTURE = [
@@ -901,17 +890,6 @@ NOT_CRISIS_STRUCTURE = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_STRUCTURE)
-def test_structure_crisis_is_flagged(classify, text):
-    assert classify(text).crisis, text
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS_STRUCTURE)
-def test_structure_look_alike_is_quiet(classify, text):
-    a = classify(text)
-    assert not a.crisis, a.evidence.get("緊急")
-
-
 # ---------------------------------------------------- round 10: precision. "Not back", "no
 # answer", "not coming out" count only with a sign that someone is missing or in danger now.
 CRISIS_ROUND10 = [
@@ -968,12 +946,13 @@ NOT_CRISIS_ROUND10 = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_ROUND10)
-def test_round10_crisis_is_flagged(classify, text):
+# One pair of tests over every list above.
+@pytest.mark.parametrize("text", CRISIS + CRISIS_STRUCTURE + CRISIS_ROUND10)
+def test_probe_crisis_is_flagged(classify, text):
     assert classify(text).crisis, text
 
 
-@pytest.mark.parametrize("text", NOT_CRISIS_ROUND10)
-def test_round10_look_alike_is_quiet(classify, text):
+@pytest.mark.parametrize("text", NOT_CRISIS + NOT_CRISIS_STRUCTURE + NOT_CRISIS_ROUND10)
+def test_probe_look_alike_is_quiet(classify, text):
     a = classify(text)
     assert not a.crisis, a.evidence.get("緊急")
