@@ -210,15 +210,17 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     if not model.loaded or not len(toks):
         return analysis
     probs = model.scores(toks)
-    quiet = silenced(analysis, by_kind, toks)
+    # What the lexicons decided against matters only if the model would add something.
+    wants = [i for i, label in enumerate(CATEGORIES)
+             if probs[i] >= ADD and label not in analysis.scores]
+    wants_crisis = not analysis.crisis and probs[CRISIS_COL] >= (
+        CRISIS_WITH_CUE if by_kind[1] else CRISIS_ALONE)
+    quiet = silenced(analysis, by_kind, toks) if wants or wants_crisis else set()
     dropped: set[str] = set()
     if len(toks) >= DROP_MIN_WORDS:
         dropped = {c for c in analysis.categories if probs[_COLUMN[c]] < DROP}
-    added = [] if "*" in quiet else [
-        i for i, label in enumerate(CATEGORIES)
-        if probs[i] >= ADD and label not in analysis.scores and label not in quiet]
-    crisis = (not analysis.crisis and CRISIS not in quiet and "*" not in quiet
-              and probs[CRISIS_COL] >= (CRISIS_WITH_CUE if by_kind[1] else CRISIS_ALONE))
+    added = [] if "*" in quiet else [i for i in wants if CATEGORIES[i] not in quiet]
+    crisis = wants_crisis and CRISIS not in quiet and "*" not in quiet
     spk = probs[len(LABELS):]
     speaker = analysis.speaker
     if max(spk) >= SPEAKER:

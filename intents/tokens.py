@@ -75,17 +75,20 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool], list[bool]]:
     return classes, volitional, folded
 
 
+def _neg_entry(rows) -> tuple:
+    """The WordCache entry of a negation split off its verb (払えん -> 払う + ない)."""
+    return ("ない", None, AUX, False, rows, False)
+
+
 class WordCache:
     """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
     this word, a negative folded into it). Filled on first sight; dictionary words are finite,
     unknown words (OOV) are computed each time. `index` ((key, alt key) -> the rows starting
     with such a word, or None) is set once the lexicon is compiled."""
 
-    def __init__(self, classes: list[int], volitional: list[bool],
-                 folded: list[bool] | None = None) -> None:
-        self.classes, self.volitional = classes, volitional
-        self.folded = folded or [False] * len(classes)
-        self.neg = ("ない", None, AUX, False, None, False)  # the word a folded negative becomes
+    def __init__(self, classes: list[int], volitional: list[bool], folded: list[bool]) -> None:
+        self.classes, self.volitional, self.folded = classes, volitional, folded
+        self.neg = _neg_entry(None)  # the word a folded negative becomes
         self.cache: dict[int, tuple] = {}
         self.index = None
         self._lock = threading.Lock()
@@ -93,7 +96,7 @@ class WordCache:
     def set_index(self, index) -> None:
         with self._lock:
             self.index = index
-            self.neg = ("ない", None, AUX, False, index("ない", None), False)
+            self.neg = _neg_entry(index("ない", None))
             self.cache.clear()
 
     def entry(self, m) -> tuple:
