@@ -203,7 +203,14 @@ def _from_rules(toks: Tokens, by_kind, text: str,
         evidence=evidence,
         age_band=_age_band(text, ages),
         district=_district(text, districts) if districts else None,
+        crisis_kinds=frozenset(map(_kind_of, crisis_hits)),
     )
+
+
+def _kind_of(m: Match) -> str:
+    """こころ for ideation, self-harm and overdose (counted tablets too), DV・虐待 for violence,
+    else the context the row needed (@子, @認知症, @今 …) or ""."""
+    return "こころ" if m.pattern is _PILLS else _category_of(m.pattern) or m.pattern.need
 
 
 _WORRY = frozenset({"どう", "如何", "心配", "不安", "困る", "怖い", "こわい", "大変", "考える"})

@@ -15,7 +15,10 @@ on messages the lexicons were never tuned on):
   in passing, not a problem: 「会社の健康診断で」);
 - 緊急 is added when the model is confident and the lexicon saw something crisis-related, or
   when the model is very confident on its own; not where the lexicons decided against it (a
-  crisis row read as past, negated, quoted or feared). It is never taken away;
+  crisis row read as past, negated, quoted or feared). The lexicon's 緊急 is taken back only
+  when the model is all but sure it is a look-alike (an ambulance that came yesterday, a victim
+  safe at her parents'), and never when it rests on ideation, self-harm, an overdose or a child
+  or dependent alone;
 - the speaker is replaced when the model is very confident of another one.
 What the model adds carries the words that weighed most as evidence, so staff see why.
 """
@@ -44,6 +47,9 @@ DROP_MIN_WORDS = 20  # ... in a message long enough to judge (short ones: too fe
 CRISIS_WITH_CUE = 0.7  # 緊急, when a crisis row or context matched
 CRISIS_ALONE = 0.95  # 緊急, on the model's word alone
 SPEAKER = 0.9  # another speaker than the rules'
+CRISIS_VETO = 0.01  # 緊急 the lexicon raised is taken back below this, unless ...
+KEEP_CRISIS = frozenset({"こころ", "@子", "@障", "@独居", "@乳児", "@幼", "@介護者"})  # ... it rests
+# on ideation, self-harm or an overdose, or on a child or dependent alone
 
 _CONTENT = frozenset({NOUN, VERB, ADJ})
 _SPACE = re.compile(r"[\t\n\r]")  # a newline "word" is not a feature
@@ -210,6 +216,11 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     if not model.loaded or not len(toks):
         return analysis
     probs = model.scores(toks)
+    # The lexicons' 緊急 is taken back only where the model is all but sure it is a look-alike
+    # (an emergency over, a victim safe now, a word in passing), never for ideation,
+    # self-harm or an overdose.
+    vetoed = (analysis.crisis and probs[CRISIS_COL] < CRISIS_VETO
+              and not KEEP_CRISIS & analysis.crisis_kinds)
     # What the lexicons decided against matters only if the model would add something.
     wants = [i for i, label in enumerate(CATEGORIES)
              if probs[i] >= ADD and label not in analysis.scores]
@@ -225,11 +236,12 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     speaker = analysis.speaker
     if max(spk) >= SPEAKER:
         speaker = SPEAKERS[spk.index(max(spk))]
-    if not added and not crisis and not dropped and speaker == analysis.speaker:
+    if not added and not crisis and not vetoed and not dropped and speaker == analysis.speaker:
         return analysis
     categories = [c for c in analysis.categories if c not in dropped]
     scores = {c: s for c, s in analysis.scores.items() if c not in dropped}
-    evidence = {k: list(v) for k, v in analysis.evidence.items() if k not in dropped}
+    evidence = {k: list(v) for k, v in analysis.evidence.items()
+                if k not in dropped and not (vetoed and k == CRISIS)}
     for i in sorted(added, key=lambda i: -probs[i]):
         label = LABELS[i]
         categories.append(label)
@@ -239,7 +251,7 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
         # the words that weighed most, else what the lexicon saw as crisis-related
         evidence[CRISIS] = (model.evidence(toks, CRISIS_COL)
                             or [toks.surface(m.start, m.end) for m in by_kind[1][:3]])
-    return Analysis(categories=categories, crisis=analysis.crisis or crisis,
+    return Analysis(categories=categories, crisis=(analysis.crisis and not vetoed) or crisis,
                     speaker=speaker, scores=scores, evidence=evidence,
                     age_band=analysis.age_band, district=analysis.district)
 

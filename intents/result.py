@@ -23,6 +23,9 @@ class Analysis:
     evidence: "<category or 緊急>" -> the words as the resident wrote them.
     age_band: a coarse band for routing ("child", "youth", "adult", "senior") or None.
     district: a district id of the municipality whose districts were passed in, or None.
+    crisis_kinds: what the lexicons' 緊急 rests on ("こころ" for ideation, self-harm or an
+        overdose, "DV・虐待", else the context its row needed, such as "@子"); for the
+        learned layer, not printed.
     """
 
     categories: list[str]
@@ -32,6 +35,7 @@ class Analysis:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     age_band: str | None = None
     district: str | None = None
+    crisis_kinds: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from intents.classifier import classify_rules, get_engine
 from intents.learned import (
     COLUMNS,
     CRISIS_COL,
+    CRISIS_VETO,
     DROP_MIN_WORDS,
     LABELS,
     WEIGHTS_FILE,
@@ -90,6 +91,31 @@ def test_without_a_cue_crisis_needs_a_very_confident_model(tmp_path):
     assert not by_kind[1]  # nothing crisis-related for the lexicon
     assert not _with(_weights(tmp_path, {"緊急": 1.5}), text).crisis  # p = 0.82
     assert _with(_weights(tmp_path, {"緊急": 4}), text).crisis  # p = 0.98
+
+
+@pytest.mark.parametrize("text", [
+    "夫に今殴られている",  # violence
+    "父が倒れて息をしていない",  # a medical emergency
+])
+def test_a_model_all_but_sure_takes_back_the_lexicons_crisis(tmp_path, text):
+    rules = classify_rules(text)
+    assert rules.crisis and not {"こころ", "@子"} & rules.crisis_kinds
+    p = lambda bias: 1 / (1 + 2.718281828 ** -bias)
+    assert p(-6) < CRISIS_VETO < p(-4)
+    not_crisis = _with(_weights(tmp_path, {"緊急": -6}), text)  # p = 0.002
+    assert not not_crisis.crisis and "緊急" not in not_crisis.evidence
+    assert not_crisis.categories == rules.categories  # only the flag is taken back
+    assert _with(_weights(tmp_path, {"緊急": -4}), text).crisis  # p = 0.02: not sure enough
+
+
+@pytest.mark.parametrize("text", [
+    "死にたい",  # ideation
+    "リスカした　血がとまらない",  # self-harm
+    "睡眠薬を30錠飲んだ",  # an overdose, counted
+])
+def test_ideation_self_harm_and_overdose_are_never_taken_back(tmp_path, text):
+    assert "こころ" in classify_rules(text).crisis_kinds
+    assert _with(_weights(tmp_path, {"緊急": -20}), text).crisis
 
 
 def test_a_long_message_drops_a_category_the_model_finds_very_unlikely(tmp_path):
