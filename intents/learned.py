@@ -44,7 +44,7 @@ _COLUMN = {label: i for i, label in enumerate(LABELS)}
 ADD = 0.6  # a category the lexicon missed
 DROP = 0.05  # a category the lexicon found, judged very unlikely
 DROP_MIN_WORDS = 20  # ... in a message long enough to judge (short ones: too few features)
-CRISIS_WITH_CUE = 0.7  # 緊急, when a crisis row or context matched
+CRISIS_WITH_CUE = 0.5  # 緊急, when a crisis row or context matched
 CRISIS_ALONE = 0.95  # 緊急, on the model's word alone
 SPEAKER = 0.9  # another speaker than the rules'
 CRISIS_VETO = 0.01  # 緊急 the lexicon raised is taken back below this, unless ...
@@ -245,7 +245,7 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     for i in sorted(added, key=lambda i: -probs[i]):
         label = LABELS[i]
         categories.append(label)
-        scores[label] = round(float(probs[i]), 2)
+        scores[label] = min(round(float(probs[i]), 2), 0.99)  # below the rules' 1.0
         evidence[label] = model.evidence(toks, i)
     if crisis:
         # the words that weighed most, else what the lexicon saw as crisis-related

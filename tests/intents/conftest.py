@@ -14,11 +14,12 @@ LEARNED_FALSE_ALARMS = {
     "子どもが生きていく力をつけてほしい",  # 緊急 added
     "友人が借金で首が回らなくなって連絡が取れません",  # speaker 本人, not 地域
     "今日でバイト終わり！お世話になりました",  # 緊急 added: thanks read as a farewell
-    "人生終わったと思った時期もある",  # 緊急 added: a past feeling
-    "子どもが一人で外で遊んでいる",  # 緊急 added
-    "今日で引っ越しの荷造りが終わる",  # 緊急 added: 今日で…終わる read as a farewell
-    "母は生きる気力がなくなってるみたいで、食事も減った",  # 緊急 added
     "寝たきりの母は今日はデイに行っていて、一人で家にいるはずはないです",  # 緊急 added
+    "財布落とした、人生終わった",  # 緊急 added: slang read as a farewell
+    "転勤で来月引っ越します。今までお世話になりました",  # 緊急 added: a farewell when moving
+    "子ども食堂です。土日は何も食べてないという子がいて心配",  # 緊急 added: not today
+    "母の認知症で、誰もいない部屋に話しかけている",  # 孤立・人間関係 added
+    "母の介護でもうくたくたです",  # ケアラー added: only exhausted is 介護
 }
 
 
