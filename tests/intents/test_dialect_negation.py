@@ -21,6 +21,8 @@ def _keys(text: str) -> list[str]:
     ("体が動かれんのよ", "れる"),
     ("払えねぐなってきた", "払う"),  # 東北 ねぐ = なく (rewrite.tsv)
     ("頼る人もおらんしの", "居る"),
+    ("まだ戻ってこんのんよ", "来る"),  # こん after て is not 此の (rewrite.tsv)
+    ("夫が帰ってこんけぇ", "来る"),
 ])
 def test_the_negation_follows_its_verb(text, verb):
     keys = _keys(text)
@@ -33,6 +35,7 @@ def test_the_negation_follows_its_verb(text, verb):
     "死にたいねん",
     "夫が死んだ",
     "仕事がぶちたいぎいんよ",  # たいぎい + んよ
+    "反抗期ってこんなもの？",  # こんな stays
 ])
 def test_no_negation_where_there_is_none(text):
     assert "ない" not in _keys(text)
