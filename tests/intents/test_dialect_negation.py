@@ -22,7 +22,7 @@ def _keys(text: str) -> list[str]:
     ("払えねぐなってきた", "払う"),  # 東北 ねぐ = なく (rewrite.tsv)
     ("頼る人もおらんしの", "居る"),
     ("まだ戻ってこんのんよ", "来る"),  # こん after て is not 此の (rewrite.tsv)
-    ("夫が帰ってこんけぇ", "来る"),
+    ("夫が帰ってこんのよ。心配", "来る"),
 ])
 def test_the_negation_follows_its_verb(text, verb):
     keys = _keys(text)
