@@ -105,7 +105,10 @@ def _load_rewrites(path: Path):
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        src, dst = (c.strip() for c in raw.split("\t")[:2])
+        cells = raw.split("\t")
+        if len(cells) < 2 or not cells[0].strip():
+            raise ValueError(f"{path.name}:{lineno}: need written<TAB>read as")
+        src, dst = cells[0], cells[1]  # exactly as written: a space may be part of the context
         if len(src) != len(dst):
             raise ValueError(f"{path.name}:{lineno}: {src!r} and {dst!r} differ in length")
         table[src] = dst

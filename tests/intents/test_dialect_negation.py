@@ -46,3 +46,19 @@ def test_evidence_still_shows_the_words_as_written(classify):
     assert "孤立・人間関係" in result.categories
     assert all(w in "腰も悪うて、誰も来てくれんのよ。頼る人もおらんしの"
                for w in result.evidence["孤立・人間関係"])
+
+
+def test_rewrite_cells_are_taken_exactly_and_bad_rows_name_their_line(tmp_path):
+    from intents.engine import _load_rewrites
+
+    path = tmp_path / "rewrite.tsv"
+    path.write_text("# comment\nにたか　\tにたい　\n", encoding="utf-8")
+    rewrite = _load_rewrites(path)
+    assert rewrite("死にたか　もう") == "死にたい　もう"
+    assert rewrite("死にたかった") == "死にたかった"  # the space is part of the context
+    path.write_text("# comment\nとらん\tていない\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rewrite.tsv:2: .* differ in length"):
+        _load_rewrites(path)
+    path.write_text("とらん\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rewrite.tsv:1: need written<TAB>read as"):
+        _load_rewrites(path)
