@@ -203,7 +203,7 @@ def _from_rules(toks: Tokens, by_kind, text: str,
         evidence=evidence,
         age_band=_age_band(text, ages),
         district=_district(text, districts) if districts else None,
-        crisis_kinds=frozenset(map(_kind_of, crisis_hits)),
+        crisis_kinds=frozenset(map(_kind_of, crisis_hits)) if crisis_hits else frozenset(),
     )
 
 

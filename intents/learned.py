@@ -47,9 +47,9 @@ DROP_MIN_WORDS = 20  # ... in a message long enough to judge (short ones: too fe
 CRISIS_WITH_CUE = 0.5  # 緊急, when a crisis row or context matched
 CRISIS_ALONE = 0.95  # 緊急, on the model's word alone
 SPEAKER = 0.9  # another speaker than the rules'
-CRISIS_VETO = 0.01  # 緊急 the lexicon raised is taken back below this, unless ...
-KEEP_CRISIS = frozenset({"こころ", "@子", "@障", "@独居", "@乳児", "@幼", "@介護者"})  # ... it rests
-# on ideation, self-harm or an overdose, or on a child or dependent alone
+CRISIS_VETO = 0.01  # the lexicons' 緊急 is taken back below this, unless it rests on one of:
+KEEP_CRISIS = frozenset({"こころ", "@子", "@障", "@独居", "@乳児", "@幼", "@介護者"})  # ideation,
+# self-harm or an overdose; a child or dependent alone (Analysis.crisis_kinds)
 
 _CONTENT = frozenset({NOUN, VERB, ADJ})
 _SPACE = re.compile(r"[\t\n\r]")  # a newline "word" is not a feature
@@ -217,8 +217,7 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
         return analysis
     probs = model.scores(toks)
     # The lexicons' 緊急 is taken back only where the model is all but sure it is a look-alike
-    # (an emergency over, a victim safe now, a word in passing), never for ideation,
-    # self-harm or an overdose.
+    # (an emergency over, a victim safe now, a word in passing), never for KEEP_CRISIS kinds.
     vetoed = (analysis.crisis and probs[CRISIS_COL] < CRISIS_VETO
               and not KEEP_CRISIS & analysis.crisis_kinds)
     # What the lexicons decided against matters only if the model would add something.
