@@ -15,7 +15,8 @@ on messages the lexicons were never tuned on):
   in passing, not a problem: 「会社の健康診断で」);
 - 緊急 is added when the model is confident and the lexicon saw something crisis-related, or
   when the model is very confident on its own; not where the lexicons decided against it (a
-  crisis row read as past, negated, quoted or feared). The lexicon's 緊急 is taken back only
+  crisis row read as past, negated, quoted or feared) unless the model is all but sure and
+  nothing is negated. The lexicon's 緊急 is taken back only
   when the model is all but sure it is a look-alike (an ambulance that came yesterday, a victim
   safe at her parents'), and never when it rests on ideation, self-harm, an overdose or a child
   or dependent alone;
@@ -45,7 +46,9 @@ ADD = 0.6  # a category the lexicon missed
 DROP = 0.05  # a category the lexicon found, judged very unlikely
 DROP_MIN_WORDS = 20  # ... in a message long enough to judge (short ones: too few features)
 CRISIS_WITH_CUE = 0.5  # 緊急, when a crisis row or context matched
-CRISIS_ALONE = 0.95  # 緊急, on the model's word alone
+CRISIS_ALONE = 0.85  # 緊急, on the model's word alone
+CRISIS_OVER_RULES = 0.97  # 緊急 even where a crisis row was set aside (past, quoted), unless
+# the message negates something or counts too few tablets (死にたいなんて思ったことない, 2錠)
 SPEAKER = 0.9  # another speaker than the rules'
 CRISIS_VETO = 0.01  # the lexicons' 緊急 is taken back below this, unless it rests on one of:
 KEEP_CRISIS = frozenset({"こころ", "@子", "@障", "@独居", "@乳児", "@幼", "@介護者"})  # ideation,
@@ -230,7 +233,9 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     if len(toks) >= DROP_MIN_WORDS:
         dropped = {c for c in analysis.categories if probs[_COLUMN[c]] < DROP}
     added = [] if "*" in quiet else [i for i in wants if CATEGORIES[i] not in quiet]
-    crisis = wants_crisis and CRISIS not in quiet and "*" not in quiet
+    crisis = wants_crisis and "*" not in quiet and (
+        CRISIS not in quiet
+        or probs[CRISIS_COL] >= CRISIS_OVER_RULES and not _firm_no(toks))
     spk = probs[len(LABELS):]
     speaker = analysis.speaker
     if max(spk) >= SPEAKER:
@@ -253,6 +258,12 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     return Analysis(categories=categories, crisis=(analysis.crisis and not vetoed) or crisis,
                     speaker=speaker, scores=scores, evidence=evidence,
                     age_band=analysis.age_band, district=analysis.district)
+
+
+def _firm_no(toks: Tokens) -> bool:
+    """A negation or a tablet count: the lexicons' no to 緊急 stands, however sure the model."""
+    keys = toks.keys
+    return Tokens.NEG in keys or "錠" in keys
 
 
 def silenced(analysis: Analysis, by_kind, toks: Tokens) -> set[str]:

@@ -13,7 +13,9 @@ import pytest
 from intents.classifier import classify_rules, get_engine
 from intents.learned import (
     COLUMNS,
+    CRISIS_ALONE,
     CRISIS_COL,
+    CRISIS_OVER_RULES,
     CRISIS_VETO,
     DROP_MIN_WORDS,
     KEEP_CRISIS,
@@ -73,9 +75,23 @@ def test_the_shipped_model_adds_what_the_lexicon_missed_with_its_words(classify,
     "ブロン2錠飲んだ",  # the tablets were counted: too few
 ])
 def test_a_crisis_the_lexicon_decided_against_is_not_added_back(tmp_path, text):
-    sure = _weights(tmp_path, {"緊急": 10})  # a model that calls everything a crisis
+    sure = _weights(tmp_path, {"緊急": 3})  # confident of a crisis everywhere (p = 0.95)
+    assert CRISIS_ALONE <= 1 / (1 + math.exp(-3)) < CRISIS_OVER_RULES
     assert not classify_rules(text).crisis
     assert not _with(sure, text).crisis
+
+
+@pytest.mark.parametrize("text,crisis", [
+    ("彼氏に「別れるなら死ぬ」って言われて、今ベランダにいるって写真が来た", True),  # quoted
+    ("死にたいって思ってた時期もあったけど今は落ち着いてる", True),  # a past marker
+    ("死にたいなんて思ったことない", False),  # negated: the lexicons' no stands
+    ("夫に生きてる価値ないって言われる", False),
+    ("ブロン2錠飲んだ", False),  # too few tablets: stands
+])
+def test_only_a_model_all_but_sure_overrules_a_crisis_row_set_aside(tmp_path, text, crisis):
+    assert not classify_rules(text).crisis
+    all_but_sure = _weights(tmp_path, {"緊急": 10})
+    assert _with(all_but_sure, text).crisis is crisis
 
 
 def test_a_confident_model_adds_a_crisis_the_rows_could_not_complete(tmp_path):
