@@ -16,10 +16,9 @@ on messages the lexicons were never tuned on):
 - 緊急 is added when the model is confident and the lexicon saw something crisis-related, or
   when the model is very confident on its own; not where the lexicons decided against it (a
   crisis row read as past, negated, quoted or feared) unless the model is all but sure and
-  nothing is negated. The lexicon's 緊急 is taken back only
-  when the model is all but sure it is a look-alike (an ambulance that came yesterday, a victim
-  safe at her parents'), and never when it rests on ideation, self-harm, an overdose or a child
-  or dependent alone;
+  nothing is negated. The lexicon's 緊急 is taken back only when the model is all but sure it
+  is a look-alike (an ambulance that came yesterday, a victim safe at her parents'), and never
+  when it rests on ideation, self-harm, an overdose or a child or dependent alone;
 - the speaker is replaced when the model is very confident of another one.
 What the model adds carries the words that weighed most as evidence, so staff see why.
 """
