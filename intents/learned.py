@@ -29,6 +29,7 @@ import re
 from itertools import pairwise
 from math import exp
 from pathlib import Path
+from sys import intern
 
 import numpy as np
 
@@ -141,33 +142,38 @@ class Model:
         self.weights = table[rows]
         for row, i in enumerate(rows):
             kind, feature = names[i][:2], names[i][2:]
-            if kind == "w:":
-                self.words[feature] = row
+            if kind == "w:":  # interned, as the message's keys are (intents.tokens)
+                self.words[intern(feature)] = row
             elif kind == "b:":
                 a, _, b = feature.partition("|")
-                self.pairs[(a, b)] = row
+                self.pairs[(intern(a), intern(b))] = row
             else:
                 self.grams[feature] = row
 
-    def _rows(self, toks: Tokens) -> list[int]:
-        """The weight rows of the message's features; each feature once, as in training."""
+    def _rows(self, toks: Tokens) -> set[int]:
+        """The weight rows of the message's features; each feature once, as in training.
+        (The set's order is the order of the sum in `scores`: keep building it this way.)"""
         found = set(map(self.words.get, toks.keys))
         found.update(map(self.pairs.get, pairwise(toks.keys)))
         found.update(map(self.grams.get, grams(toks.text)))
         found.discard(None)
-        return list(found)
+        return found
 
     def scores(self, toks: Tokens) -> list[float]:
         """Probability per label (LABELS order), then per speaker (SPEAKERS order). Plain
         floats: a handful of numbers is faster in Python than through numpy."""
-        rows = self._rows(toks)
-        total = (self.bias + self.weights.take(rows, axis=0).sum(axis=0) if rows
-                 else self.bias).tolist()
+        found = self._rows(toks)
+        if found:  # np.add.reduce is what .sum calls, without its Python wrapper
+            rows = np.fromiter(found, np.intp, len(found))
+            total = (self.bias + np.add.reduce(self.weights.take(rows, axis=0), axis=0)).tolist()
+        else:
+            total = self.bias.tolist()
         n = len(LABELS)
         out = [1.0 / (1.0 + exp(-v)) for v in total[:n]]
         top = max(total[n:])
         spk = [exp(v - top) for v in total[n:]]
-        return out + [v / sum(spk) for v in spk]
+        whole = sum(spk)
+        return out + [v / whole for v in spk]
 
     def evidence(self, toks: Tokens, column: int, most: int = 3) -> list[str]:
         """The content words that pushed `column` up most, as written, in message order (a

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from itertools import accumulate
+from sys import intern
 
 # Coarse classes of the part of speech, precomputed for every POS id of the dictionary.
 NOUN, VERB, ADJ, AUX, CASE, CONJ, PUNCT, BREAK, OTHER, PRON = range(10)
@@ -77,7 +78,7 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool], list[bool]]:
 
 def _neg_entry(rows) -> tuple:
     """The WordCache entry of a negation split off its verb (払えん -> 払う + ない)."""
-    return ("ない", None, AUX, False, rows, False)
+    return (intern("ない"), None, AUX, False, rows, False)
 
 
 class WordCache:
@@ -114,6 +115,9 @@ class WordCache:
         if c == NOUN and _KANA.fullmatch(m.surface()):
             # Reading only for nouns written in kana: ごみ = ゴミ = ｺﾞﾐ, but 首 is not クビ.
             alt = "R:" + m.reading_form()
+        # One string object per key: dict and set hits (here, in the lexicon and the model)
+        # then compare by identity, without touching a second copy.
+        key = intern(key)
         brk = (c == BREAK or (c == CONJ and key in _SCOPE_BREAK_CONJ)
                or (c == VERB and key not in _LIGHT_VERBS))
         rows = self.index(key, alt) if self.index is not None else None
