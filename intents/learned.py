@@ -79,10 +79,12 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLDS = re.compile("[" + "".join(map(re.escape, map(chr, sorted(_FOLD)))) + "]")
 
 
 def fold(text: str) -> str:
-    return text.translate(_FOLD)
+    # translate is slow on characters it leaves alone; half the messages need no change
+    return text.translate(_FOLD) if _FOLDS.search(text) else text
 
 
 def grams(text: str) -> list[str]:
@@ -180,29 +182,35 @@ class Model:
         word pair counts for both words, a run of characters for the words it overlaps)."""
         keys, cls = toks.keys, toks.cls
         shown = [cls[i] in _CONTENT and keys[i] not in _LIGHT for i in range(len(keys))]
-        push: dict[int, float] = {}
-        weights = self.weights[:, column]
-
-        def add(i: int, row: int | None) -> None:
-            if row is not None and shown[i] and weights[row] > 0:
-                push[i] = push.get(i, 0.0) + float(weights[row])
-
+        hits: list[tuple[int, int]] = []  # (word, weight row), in the order they are added up
+        words, pairs = self.words, self.pairs
         for i, k in enumerate(keys):
-            add(i, self.words.get(k))
+            row = words.get(k)
+            if row is not None and shown[i]:
+                hits.append((i, row))
             if i:
-                row = self.pairs.get((keys[i - 1], k))
-                add(i - 1, row)
-                add(i, row)
+                row = pairs.get((keys[i - 1], k))
+                if row is not None:
+                    if shown[i - 1]:
+                        hits.append((i - 1, row))
+                    if shown[i]:
+                        hits.append((i, row))
         if self.grams:
             starts = [toks.begin(i) for i in range(len(keys))] + [len(toks.text)]
             word_at = [0] * len(toks.text)  # the word each character belongs to
             for i in range(len(keys)):
                 word_at[starts[i]:starts[i + 1]] = [i] * (starts[i + 1] - starts[i])
-            for s, gram in enumerate(grams(toks.text)):
-                row = self.grams.get(gram)
+            for s, row in enumerate(map(self.grams.get, grams(toks.text))):
                 if row is not None:
                     for i in {word_at[s], word_at[s + 1]}:
-                        add(i, row)
+                        if shown[i]:
+                            hits.append((i, row))
+        # one numpy call for all the weights (indexing numpy row by row is slow)
+        weights = self.weights[[row for _, row in hits], column].tolist() if hits else []
+        push: dict[int, float] = {}
+        for (i, _), w in zip(hits, weights):
+            if w > 0:
+                push[i] = push.get(i, 0.0) + w
         top = sorted(sorted(push, key=lambda i: -push[i])[:most])
         return [toks.surface(i, i + 1) for i in top]
 
