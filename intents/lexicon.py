@@ -170,7 +170,7 @@ class Lexicon:
                 if present is None:
                     present = set(keys)
                     present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
-                hit = cands.needs.keys() & present
+                hit = cands.need_keys & present
                 if hit:
                     todo = list(todo)
                     for key in hit:
@@ -186,8 +186,9 @@ class Lexicon:
                 j = i + 1
                 for ks, new_part in rest:
                     if new_part:
-                        limit = j + GAP + 1
-                        limit = min(limit, n)
+                        limit = min(j + GAP + 1, n)
+                        if ks.isdisjoint(keys[j:limit]) and ks.isdisjoint(alts[j:limit]):
+                            break  # no word of the window fits (the usual case)
                         while j < limit:
                             if keys[j] in ks or alts[j] in ks:
                                 break
@@ -195,14 +196,15 @@ class Lexicon:
                                 j = limit
                                 break
                             j += 1
+                        else:
+                            break
+                        if j == limit:
+                            break
                     else:  # adjacent, but polite ます/です may come between
                         while j < n and keys[j] in _POLITE and keys[j] not in ks:
                             j += 1
-                        limit = j + 1
-                        if j < n and not (keys[j] in ks or alts[j] in ks):
-                            j = limit
-                    if j >= limit or j >= n:
-                        break
+                        if j >= n or not (keys[j] in ks or alts[j] in ks):
+                            break
                     j += 1
                 else:
                     outs[pat.slot].append(Match(pat, i, j))
@@ -214,7 +216,7 @@ class Candidates:
     set intersection: `always` (rows needing no other given word) and `needs` (the other rows,
     each under the rarest word it needs). Entries are (position in row order, row)."""
 
-    __slots__ = ("always", "needs")
+    __slots__ = ("always", "need_keys", "needs")
 
     def __init__(self, rows: list[Pattern], often: dict[str, int]) -> None:
         self.always: list[tuple[int, Pattern]] = []
@@ -225,3 +227,5 @@ class Candidates:
                 self.needs.setdefault(key, []).append((pos, pat))
             else:
                 self.always.append((pos, pat))
+        # a set of its own: intersecting two sets reads the stored hashes, not the strings
+        self.need_keys = frozenset(self.needs)
