@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 from math import exp
+from operator import add
 from pathlib import Path
 from sys import intern
 
@@ -90,7 +91,7 @@ def fold(text: str) -> str:
 def grams(text: str) -> list[str]:
     """Every two neighbouring characters of the folded text."""
     t = fold(text)
-    return [t[i:i + 2] for i in range(len(t) - 1)]
+    return list(map(add, t, t[1:]))
 
 
 def features(toks: Tokens) -> list[str]:
