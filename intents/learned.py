@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 from math import exp
-from operator import add
+from operator import add, neg
 from pathlib import Path
 from sys import intern
 
@@ -172,7 +172,7 @@ class Model:
         else:
             total = self.bias.tolist()
         n = len(LABELS)
-        out = [1.0 / (1.0 + exp(-v)) for v in total[:n]]
+        out = [1.0 / (1.0 + e) for e in map(exp, map(neg, total[:n]))]  # 1 / (1 + e^-v)
         top = max(total[n:])
         spk = [exp(v - top) for v in total[n:]]
         whole = sum(spk)
@@ -236,8 +236,8 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     vetoed = (analysis.crisis and probs[CRISIS_COL] < CRISIS_VETO
               and not KEEP_CRISIS & analysis.crisis_kinds)
     # What the lexicons decided against matters only if the model would add something.
-    wants = [i for i, label in enumerate(CATEGORIES)
-             if probs[i] >= ADD and label not in analysis.scores]
+    wants = [i for i, p in enumerate(probs[:len(CATEGORIES)])
+             if p >= ADD and CATEGORIES[i] not in analysis.scores]
     wants_crisis = not analysis.crisis and probs[CRISIS_COL] >= (
         CRISIS_WITH_CUE if by_kind[1] else CRISIS_ALONE)
     quiet = silenced(analysis, by_kind, toks) if wants or wants_crisis else set()

@@ -36,7 +36,9 @@ class Pattern:
         "is_context",
         "kind",
         "label",
+        "more",
         "need",
+        "needed",
         "pid",
         "req",
         "rest",
@@ -60,6 +62,7 @@ class Pattern:
         # Words every match needs (those without a reading alternative): a message lacking
         # one is skipped with a set test instead of a walk.
         self.req = frozenset(key for key, rkey, _ in elements[1:] if rkey is None)
+        self.needed, self.more = None, self.req  # set by Lexicon.freeze
         self.slot = KINDS.index(kind)  # which list of `Lexicon.find(by_kind=True)` it goes to
 
 
@@ -67,7 +70,10 @@ class Match:
     __slots__ = ("end", "label", "pattern", "start")
 
     def __init__(self, pattern: Pattern, start: int, end: int) -> None:
-        self.pattern, self.start, self.end, self.label = pattern, start, end, pattern.label
+        self.pattern = pattern
+        self.start = start
+        self.end = end
+        self.label = pattern.label
 
 
 class Lexicon:
@@ -136,10 +142,15 @@ class Lexicon:
                     seen.add(p.pid)
                     out.append(p)
             self.index[key] = out
-        self._often: dict[str, int] = {}
+        often: dict[str, int] = {}
         for p in self.patterns:
             for key, _, _ in p.elements:
-                self._often[key] = self._often.get(key, 0) + 1
+                often[key] = often.get(key, 0) + 1
+        for p in self.patterns:
+            # A row needing other words is filed under the rarest (Candidates); `more` are
+            # the others, still to be checked once that one is found in the message.
+            p.needed = min(p.req, key=lambda k: (often.get(k, 0), k)) if p.req else None
+            p.more = p.req - {p.needed}
         self._cands: dict[tuple, Candidates | None] = {}
 
     def candidates(self, key: str, alt: str | None) -> Candidates | None:
@@ -149,7 +160,7 @@ class Lexicon:
             rows = list(self.index.get(key, ()))
             if alt is not None:
                 rows = list(dict.fromkeys(rows + self.index.get(alt, [])))
-            found = Candidates(rows, self._often) if rows else None
+            found = Candidates(rows) if rows else None
             self._cands[(key, alt)] = found
         return found
 
@@ -181,7 +192,7 @@ class Lexicon:
                 if not rest:
                     outs[pat.slot].append(Match(pat, i, i + 1))
                     continue
-                if pat.req and not pat.req <= present:
+                if pat.more and not pat.more <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
@@ -218,13 +229,12 @@ class Candidates:
 
     __slots__ = ("always", "need_keys", "needs")
 
-    def __init__(self, rows: list[Pattern], often: dict[str, int]) -> None:
+    def __init__(self, rows: list[Pattern]) -> None:
         self.always: list[tuple[int, Pattern]] = []
         self.needs: dict[str, list[tuple[int, Pattern]]] = {}
         for pos, pat in enumerate(rows):
-            if pat.req:
-                key = min(pat.req, key=lambda k: (often.get(k, 0), k))
-                self.needs.setdefault(key, []).append((pos, pat))
+            if pat.needed is not None:
+                self.needs.setdefault(pat.needed, []).append((pos, pat))
             else:
                 self.always.append((pos, pat))
         # a set of its own: intersecting two sets reads the stored hashes, not the strings
