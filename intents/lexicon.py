@@ -22,6 +22,15 @@ _POLITE = frozenset({"ます", "です"})
 KINDS = ("", "crisis", "idiom", "speaker", "age")
 
 
+_SHARED: dict = {}
+
+
+def _shared(value):
+    """One object for equal values: rows share their word sets, and the few thousand left
+    stay in the CPU cache better than tens of thousands of copies."""
+    return _SHARED.setdefault(value, value)
+
+
 class Pattern:
     """One compiled row. `label` is the label without its file prefix (緊急@今, 家族, 住まい);
     `base` and `need` split a context label (ケアラー@介護 -> ケアラー, @介護); `is_context`
@@ -57,11 +66,12 @@ class Pattern:
         self.base, self.need = base, ("@" + need if need and not self.is_context else "")
         self.blocks = frozenset(label.split(",")) if kind == "idiom" else frozenset()
         # Per later word: the keys that match it, and whether other words may come before it.
-        self.rest = tuple((frozenset(k for k in (key, rkey) if k), new_part)
-                          for key, rkey, new_part in elements[1:])
+        self.rest = _shared(tuple(_shared((_shared(frozenset(k for k in (key, rkey) if k)),
+                                           new_part))
+                                  for key, rkey, new_part in elements[1:]))
         # Words every match needs (those without a reading alternative): a message lacking
         # one is skipped with a set test instead of a walk.
-        self.req = frozenset(key for key, rkey, _ in elements[1:] if rkey is None)
+        self.req = _shared(frozenset(key for key, rkey, _ in elements[1:] if rkey is None))
         self.needed, self.more = None, self.req  # set by Lexicon.freeze
         self.slot = KINDS.index(kind)  # which list of `Lexicon.find(by_kind=True)` it goes to
 
@@ -150,7 +160,7 @@ class Lexicon:
             # A row needing other words is filed under the rarest (Candidates); `more` are
             # the others, still to be checked once that one is found in the message.
             p.needed = min(p.req, key=lambda k: (often.get(k, 0), k)) if p.req else None
-            p.more = p.req - {p.needed}
+            p.more = _shared(p.req - {p.needed})
         self._cands: dict[tuple, Candidates | None] = {}
 
     def candidates(self, key: str, alt: str | None) -> Candidates | None:
