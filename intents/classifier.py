@@ -90,7 +90,7 @@ def _consumed(toks: Tokens, live: list[Match], crisis: list[Match]) -> set[int] 
         m for m in crisis if m.pattern.has_neg and (not m.pattern.need or m.pattern.need in ctx)]
     keys = toks.keys
     consumed = {j for m in neg_matches for j in range(m.start, m.end) if keys[j] == Tokens.NEG}
-    if all(j in consumed for j, k in enumerate(keys) if k == Tokens.NEG):
+    if len(consumed) == keys.count(Tokens.NEG):  # every negation is a row's own
         return None
     return consumed
 
@@ -149,7 +149,7 @@ def _from_rules(toks: Tokens, by_kind, text: str,
     kept = [m if not m.pattern.need else Match(_relabel(m.pattern), m.start, m.end)
             for m in kept
             if not m.pattern.is_context and (not m.pattern.need or m.pattern.need in contexts)]
-    csent = _clauses(toks) if crisis else sent
+    csent = toks.clauses if crisis else sent  # a space ends a clause too
     signals = _signals(crisis, roles, toks, csent) if crisis else []
     # A clear act of violence with a relative or the writer as victim is DV・虐待 as well.
     if signals:
@@ -250,21 +250,6 @@ def _negated_idiom(m: Match, toks: Tokens) -> bool:
     return False
 
 
-_ELLIPSIS = frozenset({".", "…", "‥"})
-
-
-def _clauses(toks: Tokens) -> list[int]:
-    """Sentence numbers for the crisis rules: chat writers often end a sentence with a space
-    (生きとってもしょうがないわ　先月仕事クビになって), so a space ends one too; an
-    ellipsis is a pause, not an end (「殺すぞ」って言われた…冗談っぽくだけど)."""
-    out, n = [], 0
-    for k, c in zip(toks.keys, toks.cls):
-        out.append(n)
-        if c == BREAK and k not in _ELLIPSIS or c == PUNCT and not k.strip():
-            n += 1
-    return out
-
-
 def _drop_contained(matches: list[Match]) -> list[Match]:
     """家賃が払えない also contains 家賃: count and show the longer phrase only (and one row
     matching twice at one place counts once)."""
@@ -281,13 +266,12 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
         if key in seen:
             continue
         seen.add(key)
-        others = longer.get(m.label)
-        if others:
-            s, e = m.start, m.end
-            if any(o is not m and o.start <= s and e <= o.end and (o.end - o.start) > (e - s)
-                   for o in others):
-                continue
-        out.append(m)
+        s, e = m.start, m.end
+        for o in longer.get(m.label, ()):
+            if o is not m and o.start <= s and e <= o.end and (o.end - o.start) > (e - s):
+                break
+        else:
+            out.append(m)
     return out
 
 

@@ -114,7 +114,13 @@ def _load_rewrites(path: Path):
         table[src] = dst
     if not table:
         return None
-    rx = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    # Longest first, grouped by first character: the regex tries one group per position, not
+    # every row (same matches: at a position only rows starting with its character can fit).
+    groups: dict[str, list[str]] = {}
+    for k in sorted(table, key=len, reverse=True):
+        groups.setdefault(k[0], []).append(re.escape(k[1:]))
+    rx = re.compile("|".join(re.escape(c) + "(?:" + "|".join(rest) + ")"
+                             for c, rest in groups.items()))
 
     def rewrite(text: str) -> str:
         return rx.sub(lambda m: table[m.group(0)], text)

@@ -28,7 +28,9 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 from math import exp
+from operator import add, neg
 from pathlib import Path
+from sys import intern
 
 import numpy as np
 
@@ -80,16 +82,18 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLDS = re.compile("[" + "".join(map(re.escape, map(chr, sorted(_FOLD)))) + "]")
 
 
 def fold(text: str) -> str:
-    return text.translate(_FOLD)
+    # translate is slow on characters it leaves alone; half the messages need no change
+    return text.translate(_FOLD) if _FOLDS.search(text) else text
 
 
 def grams(text: str) -> list[str]:
     """Every two neighbouring characters of the folded text."""
     t = fold(text)
-    return [t[i:i + 2] for i in range(len(t) - 1)]
+    return list(map(add, t, t[1:]))
 
 
 def features(toks: Tokens) -> list[str]:
@@ -143,62 +147,73 @@ class Model:
         self.weights = table[rows]
         for row, i in enumerate(rows):
             kind, feature = names[i][:2], names[i][2:]
-            if kind == "w:":
-                self.words[feature] = row
+            if kind == "w:":  # interned, as the message's keys are (intents.tokens)
+                self.words[intern(feature)] = row
             elif kind == "b:":
                 a, _, b = feature.partition("|")
-                self.pairs[(a, b)] = row
+                self.pairs[(intern(a), intern(b))] = row
             else:
                 self.grams[feature] = row
 
-    def _rows(self, toks: Tokens) -> list[int]:
-        """The weight rows of the message's features; each feature once, as in training."""
+    def _rows(self, toks: Tokens) -> set[int]:
+        """The weight rows of the message's features; each feature once, as in training.
+        (The set's order is the order of the sum in `scores`: keep building it this way.)"""
         found = set(map(self.words.get, toks.keys))
         found.update(map(self.pairs.get, pairwise(toks.keys)))
         found.update(map(self.grams.get, grams(toks.text)))
         found.discard(None)
-        return list(found)
+        return found
 
     def scores(self, toks: Tokens) -> list[float]:
         """Probability per label (LABELS order), then per speaker (SPEAKERS order). Plain
         floats: a handful of numbers is faster in Python than through numpy."""
-        rows = self._rows(toks)
-        total = (self.bias + self.weights.take(rows, axis=0).sum(axis=0) if rows
-                 else self.bias).tolist()
+        found = self._rows(toks)
+        if found:  # np.add.reduce is what .sum calls, without its Python wrapper
+            rows = np.fromiter(found, np.intp, len(found))
+            total = (self.bias + np.add.reduce(self.weights.take(rows, axis=0), axis=0)).tolist()
+        else:
+            total = self.bias.tolist()
         n = len(LABELS)
-        out = [1.0 / (1.0 + exp(-v)) for v in total[:n]]
+        out = [1.0 / (1.0 + e) for e in map(exp, map(neg, total[:n]))]  # 1 / (1 + e^-v)
         top = max(total[n:])
         spk = [exp(v - top) for v in total[n:]]
-        return out + [v / sum(spk) for v in spk]
+        whole = sum(spk)
+        return out + [v / whole for v in spk]
 
     def evidence(self, toks: Tokens, column: int, most: int = 3) -> list[str]:
         """The content words that pushed `column` up most, as written, in message order (a
         word pair counts for both words, a run of characters for the words it overlaps)."""
         keys, cls = toks.keys, toks.cls
         shown = [cls[i] in _CONTENT and keys[i] not in _LIGHT for i in range(len(keys))]
-        push: dict[int, float] = {}
-        weights = self.weights[:, column]
-
-        def add(i: int, row: int | None) -> None:
-            if row is not None and shown[i] and weights[row] > 0:
-                push[i] = push.get(i, 0.0) + float(weights[row])
-
+        hits: list[tuple[int, int]] = []  # (word, weight row), in the order they are added up
+        words, pairs = self.words, self.pairs
         for i, k in enumerate(keys):
-            add(i, self.words.get(k))
+            row = words.get(k)
+            if row is not None and shown[i]:
+                hits.append((i, row))
             if i:
-                row = self.pairs.get((keys[i - 1], k))
-                add(i - 1, row)
-                add(i, row)
+                row = pairs.get((keys[i - 1], k))
+                if row is not None:
+                    if shown[i - 1]:
+                        hits.append((i - 1, row))
+                    if shown[i]:
+                        hits.append((i, row))
         if self.grams:
             starts = [toks.begin(i) for i in range(len(keys))] + [len(toks.text)]
             word_at = [0] * len(toks.text)  # the word each character belongs to
             for i in range(len(keys)):
                 word_at[starts[i]:starts[i + 1]] = [i] * (starts[i + 1] - starts[i])
-            for s, gram in enumerate(grams(toks.text)):
-                row = self.grams.get(gram)
+            for s, row in enumerate(map(self.grams.get, grams(toks.text))):
                 if row is not None:
                     for i in {word_at[s], word_at[s + 1]}:
-                        add(i, row)
+                        if shown[i]:
+                            hits.append((i, row))
+        # one numpy call for all the weights (indexing numpy row by row is slow)
+        weights = self.weights[[row for _, row in hits], column].tolist() if hits else []
+        push: dict[int, float] = {}
+        for (i, _), w in zip(hits, weights):
+            if w > 0:
+                push[i] = push.get(i, 0.0) + w
         top = sorted(sorted(push, key=lambda i: -push[i])[:most])
         return [toks.surface(i, i + 1) for i in top]
 
@@ -223,8 +238,8 @@ def extend(analysis: Analysis, toks: Tokens, by_kind, model: Model | None = None
     vetoed = (analysis.crisis and probs[CRISIS_COL] < CRISIS_VETO
               and not KEEP_CRISIS & analysis.crisis_kinds)
     # What the lexicons decided against matters only if the model would add something.
-    wants = [i for i, label in enumerate(CATEGORIES)
-             if probs[i] >= ADD and label not in analysis.scores]
+    wants = [i for i, p in enumerate(probs[:len(CATEGORIES)])
+             if p >= ADD and CATEGORIES[i] not in analysis.scores]
     wants_crisis = not analysis.crisis and probs[CRISIS_COL] >= (
         CRISIS_WITH_CUE if by_kind[1] else CRISIS_ALONE)
     quiet = silenced(analysis, by_kind, toks) if wants or wants_crisis else set()

@@ -22,6 +22,15 @@ _POLITE = frozenset({"ます", "です"})
 KINDS = ("", "crisis", "idiom", "speaker", "age")
 
 
+_SHARED: dict = {}
+
+
+def _shared(value):
+    """One object for equal values: rows share their word sets, and the few thousand left
+    stay in the CPU cache better than tens of thousands of copies."""
+    return _SHARED.setdefault(value, value)
+
+
 class Pattern:
     """One compiled row. `label` is the label without its file prefix (緊急@今, 家族, 住まい);
     `base` and `need` split a context label (ケアラー@介護 -> ケアラー, @介護); `is_context`
@@ -36,7 +45,9 @@ class Pattern:
         "is_context",
         "kind",
         "label",
+        "more",
         "need",
+        "needed",
         "pid",
         "req",
         "rest",
@@ -55,11 +66,13 @@ class Pattern:
         self.base, self.need = base, ("@" + need if need and not self.is_context else "")
         self.blocks = frozenset(label.split(",")) if kind == "idiom" else frozenset()
         # Per later word: the keys that match it, and whether other words may come before it.
-        self.rest = tuple((frozenset(k for k in (key, rkey) if k), new_part)
-                          for key, rkey, new_part in elements[1:])
+        self.rest = _shared(tuple(_shared((_shared(frozenset(k for k in (key, rkey) if k)),
+                                           new_part))
+                                  for key, rkey, new_part in elements[1:]))
         # Words every match needs (those without a reading alternative): a message lacking
         # one is skipped with a set test instead of a walk.
-        self.req = frozenset(key for key, rkey, _ in elements[1:] if rkey is None)
+        self.req = _shared(frozenset(key for key, rkey, _ in elements[1:] if rkey is None))
+        self.needed, self.more = None, self.req  # set by Lexicon.freeze
         self.slot = KINDS.index(kind)  # which list of `Lexicon.find(by_kind=True)` it goes to
 
 
@@ -67,7 +80,10 @@ class Match:
     __slots__ = ("end", "label", "pattern", "start")
 
     def __init__(self, pattern: Pattern, start: int, end: int) -> None:
-        self.pattern, self.start, self.end, self.label = pattern, start, end, pattern.label
+        self.pattern = pattern
+        self.start = start
+        self.end = end
+        self.label = pattern.label
 
 
 class Lexicon:
@@ -136,10 +152,15 @@ class Lexicon:
                     seen.add(p.pid)
                     out.append(p)
             self.index[key] = out
-        self._often: dict[str, int] = {}
+        often: dict[str, int] = {}
         for p in self.patterns:
             for key, _, _ in p.elements:
-                self._often[key] = self._often.get(key, 0) + 1
+                often[key] = often.get(key, 0) + 1
+        for p in self.patterns:
+            # A row needing other words is filed under the rarest (Candidates); `more` are
+            # the others, still to be checked once that one is found in the message.
+            p.needed = min(p.req, key=lambda k: (often.get(k, 0), k)) if p.req else None
+            p.more = _shared(p.req - {p.needed})
         self._cands: dict[tuple, Candidates | None] = {}
 
     def candidates(self, key: str, alt: str | None) -> Candidates | None:
@@ -149,7 +170,7 @@ class Lexicon:
             rows = list(self.index.get(key, ()))
             if alt is not None:
                 rows = list(dict.fromkeys(rows + self.index.get(alt, [])))
-            found = Candidates(rows, self._often) if rows else None
+            found = Candidates(rows) if rows else None
             self._cands[(key, alt)] = found
         return found
 
@@ -170,7 +191,7 @@ class Lexicon:
                 if present is None:
                     present = set(keys)
                     present.update(alts)  # 飛び降りよう (volitional) also counts as 飛び降りる
-                hit = cands.needs.keys() & present
+                hit = cands.need_keys & present
                 if hit:
                     todo = list(todo)
                     for key in hit:
@@ -181,13 +202,14 @@ class Lexicon:
                 if not rest:
                     outs[pat.slot].append(Match(pat, i, i + 1))
                     continue
-                if pat.req and not pat.req <= present:
+                if pat.more and not pat.more <= present:
                     continue
                 j = i + 1
                 for ks, new_part in rest:
                     if new_part:
-                        limit = j + GAP + 1
-                        limit = min(limit, n)
+                        limit = min(j + GAP + 1, n)
+                        if ks.isdisjoint(keys[j:limit]) and ks.isdisjoint(alts[j:limit]):
+                            break  # no word of the window fits (the usual case)
                         while j < limit:
                             if keys[j] in ks or alts[j] in ks:
                                 break
@@ -195,14 +217,15 @@ class Lexicon:
                                 j = limit
                                 break
                             j += 1
+                        else:
+                            break
+                        if j == limit:
+                            break
                     else:  # adjacent, but polite ます/です may come between
                         while j < n and keys[j] in _POLITE and keys[j] not in ks:
                             j += 1
-                        limit = j + 1
-                        if j < n and not (keys[j] in ks or alts[j] in ks):
-                            j = limit
-                    if j >= limit or j >= n:
-                        break
+                        if j >= n or not (keys[j] in ks or alts[j] in ks):
+                            break
                     j += 1
                 else:
                     outs[pat.slot].append(Match(pat, i, j))
@@ -214,14 +237,15 @@ class Candidates:
     set intersection: `always` (rows needing no other given word) and `needs` (the other rows,
     each under the rarest word it needs). Entries are (position in row order, row)."""
 
-    __slots__ = ("always", "needs")
+    __slots__ = ("always", "need_keys", "needs")
 
-    def __init__(self, rows: list[Pattern], often: dict[str, int]) -> None:
+    def __init__(self, rows: list[Pattern]) -> None:
         self.always: list[tuple[int, Pattern]] = []
         self.needs: dict[str, list[tuple[int, Pattern]]] = {}
         for pos, pat in enumerate(rows):
-            if pat.req:
-                key = min(pat.req, key=lambda k: (often.get(k, 0), k))
-                self.needs.setdefault(key, []).append((pos, pat))
+            if pat.needed is not None:
+                self.needs.setdefault(pat.needed, []).append((pos, pat))
             else:
                 self.always.append((pos, pat))
+        # a set of its own: intersecting two sets reads the stored hashes, not the strings
+        self.need_keys = frozenset(self.needs)

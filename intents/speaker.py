@@ -9,6 +9,8 @@ a carer stays 本人 (taxonomy.md, Speaker).
 
 from __future__ import annotations
 
+import re
+
 from intents.lexicon import Match
 from intents.tokens import AUX, BREAK, CONJ, NOUN, VERB, Tokens
 
@@ -29,6 +31,7 @@ _COMMUNITY_ROLES = ("店員", "店長", "民生委員", "児童委員", "自治�
 _COMMUNITY_PLACES = ("食堂", "サロン", "スーパー", "コンビニ", "商店", "店", "自治会", "町内会", "老人クラブ",
                      "見守り", "生協", "コーチ", "少年", "野球", "サッカー", "クラブ", "教室", "習い事",
                      "ドラッグストア", "レジ", "配達", "ホームセンター", "ショッピングセンター")
+_COMMUNITY = re.compile("|".join(map(re.escape, _COMMUNITY_ROLES + _COMMUNITY_PLACES)))  # any of
 _PRO_ENDINGS = ("士", "師", "員", "医", "官", "者", "頭", "長", "諭", "ナー", "カー", "ャー",
                 "センター", "所", "課", "室", "院", "校", "園", "局", "協", "担当", "ケアマネ")
 # Resident identities that end like a job title (会社員です, 高齢者です, 漁師をしています).
@@ -67,8 +70,7 @@ def self_introduction(toks: Tokens) -> str | None:
     if keys[j] in _DOING and keys[k] in ("を", "で"):  # 保育士をしています, スーパーで働いてます
         k = j - 2
     elif keys[j] in _DOING and (k < 0 or cls[k] != NOUN or not toks.surface(k, k + 1).endswith(
-            _ROLE_ENDINGS) and not any(r in toks.surface(k, k + 1)
-                                       for r in _COMMUNITY_ROLES + _COMMUNITY_PLACES)):
+            _ROLE_ENDINGS) and not _COMMUNITY.search(toks.surface(k, k + 1))):
         return None  # 入院しています, 心配しています: an activity, not a role
     if k >= 1 and keys[k] == "者" and keys[k - 1] == "の":  # 包括の者です
         k -= 2
@@ -87,7 +89,7 @@ def self_introduction(toks: Tokens) -> str | None:
         while o > 0 and cls[o - 1] == NOUN:
             o -= 1
         owner = toks.surface(o, first - 1)
-    if any(r in word or r in owner for r in _COMMUNITY_ROLES + _COMMUNITY_PLACES):
+    if _COMMUNITY.search(word) or _COMMUNITY.search(owner):
         return "地域"
     if word.endswith(_RESIDENT):
         return None

@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 import threading
 from itertools import accumulate
+from sys import intern
+
+from sudachipy import Morpheme
 
 # Coarse classes of the part of speech, precomputed for every POS id of the dictionary.
 NOUN, VERB, ADJ, AUX, CASE, CONJ, PUNCT, BREAK, OTHER, PRON = range(10)
@@ -31,6 +34,10 @@ _SCOPE_BREAK_CONJ = frozenset({"けど", "けれど", "けれども", "が", "�
                                "ば", "たら", "ても", "でも", "けん", "けえ", "き"})
 _OOV = 0xF0000000
 _is_break = BREAK.__eq__
+_word_id = Morpheme.word_id
+# A clause ends at 。！？ and, in chat, at a space (生きとってもしょうがないわ　先月仕事クビに
+# なって); an ellipsis is a pause, not an end (「殺すぞ」って言われた…冗談っぽくだけど).
+_ELLIPSIS = frozenset({".", "…", "‥"})
 
 
 # Verb types whose 撥音便 form ending in ん is, in residents' dialect, a folded negative:
@@ -77,12 +84,12 @@ def pos_classes(dictionary) -> tuple[list[int], list[bool], list[bool]]:
 
 def _neg_entry(rows) -> tuple:
     """The WordCache entry of a negation split off its verb (払えん -> 払う + ない)."""
-    return ("ない", None, AUX, False, rows, False)
+    return (intern("ない"), None, AUX, False, rows, False, False)
 
 
 class WordCache:
     """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
-    this word, a negative folded into it). Filled on first sight; dictionary words are finite,
+    this word, a negative folded into it, ends a clause). Filled on first sight; dictionary words are finite,
     unknown words (OOV) are computed each time. `index` ((key, alt key) -> the rows starting
     with such a word, or None) is set once the lexicon is compiled."""
 
@@ -114,12 +121,16 @@ class WordCache:
         if c == NOUN and _KANA.fullmatch(m.surface()):
             # Reading only for nouns written in kana: ごみ = ゴミ = ｺﾞﾐ, but 首 is not クビ.
             alt = "R:" + m.reading_form()
+        # One string object per key: dict and set hits (here, in the lexicon and the model)
+        # then compare by identity, without touching a second copy.
+        key = intern(key)
         brk = (c == BREAK or (c == CONJ and key in _SCOPE_BREAK_CONJ)
                or (c == VERB and key not in _LIGHT_VERBS))
         rows = self.index(key, alt) if self.index is not None else None
         surface = m.surface()
         e = (key, alt, c, brk, rows,
-             self.folded[pid] and surface.endswith("ん") and surface != "いん")  # たいぎいんよ
+             self.folded[pid] and surface.endswith("ん") and surface != "いん",  # たいぎいんよ
+             c == BREAK and key not in _ELLIPSIS or c == PUNCT and not key.strip())
         wid = m.word_id()
         if wid < _OOV:
             with self._lock:
@@ -131,21 +142,25 @@ class Tokens:
     """`rows[i]` is None, or the lexicon rows whose first word is word i (`Candidates`)."""
 
     NEG = "ない"
-    __slots__ = ("_ml", "_quoted", "_sent", "alts", "cls", "keys", "rows", "scope_break", "text")
+    __slots__ = ("_clauses", "_ends", "_ml", "_quoted", "_sent", "alts", "cls", "keys", "rows",
+                 "scope_break", "text")
 
     def __init__(self, morphemes, text: str, words: WordCache) -> None:
-        get, fill = words.cache.get, words.entry
-        ents = [get(m.word_id()) or fill(m) for m in morphemes]
+        ents = list(map(words.cache.get, map(_word_id, morphemes)))
+        if not all(ents):  # unknown words, words seen for the first time
+            ents = [e or words.entry(m) for e, m in zip(ents, morphemes)]
         if ents:
-            self.keys, self.alts, self.cls, self.scope_break, self.rows, folded = zip(*ents)
+            (self.keys, self.alts, self.cls, self.scope_break, self.rows, folded,
+             self._ends) = zip(*ents)
             if any(folded):  # 払えんのよ: the verb, then its negative as a word of its own
                 ents, morphemes = _unfold(ents, morphemes, words.neg)
-                self.keys, self.alts, self.cls, self.scope_break, self.rows, _ = zip(*ents)
+                self.keys, self.alts, self.cls, self.scope_break, self.rows, _, self._ends = \
+                    zip(*ents)
         else:
-            self.keys = self.alts = self.cls = self.scope_break = self.rows = ()
+            self.keys = self.alts = self.cls = self.scope_break = self.rows = self._ends = ()
         self.text = text
         self._ml = morphemes
-        self._sent = self._quoted = None
+        self._sent = self._quoted = self._clauses = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -161,6 +176,14 @@ class Tokens:
             cls = self.cls
             self._sent = list(accumulate(map(_is_break, cls[:-1]), initial=0)) if cls else []
         return self._sent
+
+    @property
+    def clauses(self) -> list[int]:
+        """Clause number of every word, for the crisis rules (see _ELLIPSIS)."""
+        if self._clauses is None:
+            ends = self._ends
+            self._clauses = list(accumulate(ends[:-1], initial=0)) if ends else []
+        return self._clauses
 
     @property
     def quoted(self) -> list[bool]:

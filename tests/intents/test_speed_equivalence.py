@@ -10,7 +10,7 @@ import pytest
 
 from intents import classifier as C
 from intents.lexicon import KINDS
-from intents.tokens import BREAK, Tokens
+from intents.tokens import BREAK, PUNCT, Tokens
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "classifier"
 
@@ -71,6 +71,20 @@ def test_matches_by_kind_are_the_flat_matches_split(analysed):
 def test_sentences_and_first_sentence(analysed):
     for toks, _ in analysed:
         assert toks.sentences == _sentences(toks)
+
+
+def _clauses_plain(toks: Tokens) -> list[int]:
+    out, n = [], 0
+    for k, c in zip(toks.keys, toks.cls):
+        out.append(n)
+        if c == BREAK and k not in (".", "…", "‥") or c == PUNCT and not k.strip():
+            n += 1
+    return out
+
+
+def test_clauses_are_the_plain_version(analysed):
+    for toks, _ in analysed:
+        assert toks.clauses == _clauses_plain(toks)
 
 
 def test_drop_contained_is_the_plain_version(analysed):
