@@ -89,8 +89,8 @@ def _neg_entry(rows) -> tuple:
 
 class WordCache:
     """word id -> (key, alt key, class, stops a negation's scope, lexicon rows starting with
-    this word, a negative folded into it, ends a clause). Filled on first sight; dictionary words are finite,
-    unknown words (OOV) are computed each time. `index` ((key, alt key) -> the rows starting
+    this word, a negative folded into it, ends a clause). Filled on first sight; dictionary
+    words are finite, unknown words (OOV) are computed each time. `index` ((key, alt key) -> the rows starting
     with such a word, or None) is set once the lexicon is compiled."""
 
     def __init__(self, classes: list[int], volitional: list[bool], folded: list[bool]) -> None:
@@ -149,15 +149,11 @@ class Tokens:
         ents = list(map(words.cache.get, map(_word_id, morphemes)))
         if not all(ents):  # unknown words, words seen for the first time
             ents = [e or words.entry(m) for e, m in zip(ents, morphemes)]
-        if ents:
-            (self.keys, self.alts, self.cls, self.scope_break, self.rows, folded,
-             self._ends) = zip(*ents)
-            if any(folded):  # 払えんのよ: the verb, then its negative as a word of its own
-                ents, morphemes = _unfold(ents, morphemes, words.neg)
-                self.keys, self.alts, self.cls, self.scope_break, self.rows, _, self._ends = \
-                    zip(*ents)
-        else:
-            self.keys = self.alts = self.cls = self.scope_break = self.rows = self._ends = ()
+        cols = tuple(zip(*ents)) or ((),) * 7
+        if any(cols[5]):  # 払えんのよ: the verb, then its negative as a word of its own
+            ents, morphemes = _unfold(ents, morphemes, words.neg)
+            cols = tuple(zip(*ents))
+        self.keys, self.alts, self.cls, self.scope_break, self.rows, _, self._ends = cols
         self.text = text
         self._ml = morphemes
         self._sent = self._quoted = self._clauses = None
