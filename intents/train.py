@@ -26,7 +26,7 @@ from intents.learned import COLUMNS, LABELS, WEIGHTS_FILE, Model, extend, featur
 from intents.result import CATEGORIES, CRISIS, SPEAKERS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "classifier"
-HELD_OUT = ("heldout7",)
+HELD_OUT = ("heldout7", "heldout8")
 # Left out in turn by --check: the newest authors' files, which the lexicons were never tuned
 # on (sessions 4-5; heldout6's misses were read once). Older files were tuned on, so their
 # rules figures flatter.
