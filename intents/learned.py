@@ -2,10 +2,9 @@
 
 The lexicons catch the wordings someone wrote down; residents keep finding new ones. This layer
 scores every category, 緊急 and the speaker from the message itself: Sudachi's normalized forms
-(w:), pairs of neighbouring words (b:), pairs of characters (c:, read with
+(w:), pairs of neighbouring words (b:) and pairs of characters (c:, read with
 katakana as hiragana and full-width letters as half-width, so dialect and spellings the analyser
-misreads still count) and the clusters of words of similar meaning (k:, intents/wordclusters.py:
-what was learned from 家賃 also counts for 更新料). The weights are learned from all labelled messages by
+misreads still count). The weights are learned from all labelled messages by
 `python -m intents.train` (dictionaries/model/weights.tsv).
 
 How the two answers combine (thresholds below; `python -m intents.train --check` measures them
@@ -35,7 +34,6 @@ from sys import intern
 
 import numpy as np
 
-from intents import wordclusters
 from intents.result import CATEGORIES, CRISIS, SPEAKERS, Analysis
 from intents.tokens import ADJ, NOUN, VERB, Tokens
 
@@ -98,38 +96,28 @@ def grams(text: str) -> list[str]:
     return list(map(add, t, t[1:]))
 
 
-_CLUSTERS: dict[str, tuple[str, ...]] | None = None  # word -> k: feature names (training)
-
-
 def features(toks: Tokens) -> list[str]:
-    """The model's features, as named in weights.tsv (for training; Model reads the same)."""
-    global _CLUSTERS
-    if _CLUSTERS is None:
-        _CLUSTERS = {w: wordclusters.names(ids) for w, ids in wordclusters.load().items()}
+    """The model's features, as named in weights.tsv."""
     keys = toks.keys
     words = [*("w:" + k for k in keys), *("b:" + a + "|" + b for a, b in pairwise(keys))]
-    return [*(f for f in words if not _SPACE.search(f)), *("c:" + g for g in grams(toks.text)),
-            *("k:" + c for k in keys for c in _CLUSTERS.get(k, ()))]
+    return [*(f for f in words if not _SPACE.search(f)), *("c:" + g for g in grams(toks.text))]
 
 
 class Model:
     """One row of weights per feature (COLUMNS order), a bias row. Scoring a message is one
     sum over the rows of the features it has."""
 
-    def __init__(self, path: Path = WEIGHTS_FILE,
-                 clusters: Path = wordclusters.CLUSTERS_FILE) -> None:
+    def __init__(self, path: Path = WEIGHTS_FILE) -> None:
         self.words: dict[str, int] = {}
         self.pairs: dict[tuple[str, str], int] = {}
         self.grams: dict[str, int] = {}
-        self.clusters: dict[str, str] = {}  # word -> its clusters (intents/wordclusters.py)
-        self.cluster_rows: dict[str, tuple[int, ...]] = {}  # its clusters -> their rows
         self.weights = np.zeros((0, len(COLUMNS)), dtype=np.float32)
         self.bias = np.zeros(len(COLUMNS), dtype=np.float32)
         self.loaded = path.exists()
         if self.loaded:
-            self._read(path, clusters)
+            self._read(path)
 
-    def _read(self, path: Path, clusters: Path) -> None:
+    def _read(self, path: Path) -> None:
         names: list[str] = []
         cells: list[str] = []
         header = None
@@ -144,9 +132,8 @@ class Model:
                                      + "<TAB>".join(COLUMNS))
                 continue
             values = rest.split("\t")
-            if len(values) != len(COLUMNS) or not name.startswith(("w:", "b:", "c:", "k:",
-                                                                   "@bias")):
-                raise ValueError(f"{path.name}:{lineno}: need a feature (w:, b:, c:, k: or @bias) "
+            if len(values) != len(COLUMNS) or not name.startswith(("w:", "b:", "c:", "@bias")):
+                raise ValueError(f"{path.name}:{lineno}: need a feature (w:, b:, c: or @bias) "
                                  f"and {len(COLUMNS)} weights")
             names.append(name)
             cells += values
@@ -158,7 +145,6 @@ class Model:
         if len(rows) < len(names):
             self.bias = table[names.index("@bias")]
         self.weights = table[rows]
-        groups: dict[str, int] = {}
         for row, i in enumerate(rows):
             kind, feature = names[i][:2], names[i][2:]
             if kind == "w:":  # interned, as the message's keys are (intents.tokens)
@@ -166,15 +152,8 @@ class Model:
             elif kind == "b:":
                 a, _, b = feature.partition("|")
                 self.pairs[(intern(a), intern(b))] = row
-            elif kind == "k:":
-                groups[feature] = row
             else:
                 self.grams[feature] = row
-        if groups:
-            self.clusters = wordclusters.load(clusters)
-            for ids in set(self.clusters.values()):
-                self.cluster_rows[ids] = tuple(groups[n] for n in wordclusters.names(ids)
-                                               if n in groups)
 
     def _rows(self, toks: Tokens) -> set[int]:
         """The weight rows of the message's features; each feature once, as in training.
@@ -183,10 +162,6 @@ class Model:
         found.update(map(self.pairs.get, pairwise(toks.keys)))
         found.update(map(self.grams.get, grams(toks.text)))
         found.discard(None)
-        clusters, rows = self.clusters, self.cluster_rows
-        for ids in map(clusters.get, toks.keys):
-            if ids is not None:
-                found.update(rows[ids])
         return found
 
     def scores(self, toks: Tokens) -> list[float]:
@@ -211,14 +186,11 @@ class Model:
         keys, cls = toks.keys, toks.cls
         shown = [cls[i] in _CONTENT and keys[i] not in _LIGHT for i in range(len(keys))]
         hits: list[tuple[int, int]] = []  # (word, weight row), in the order they are added up
-        words, pairs, clusters = self.words, self.pairs, self.clusters
-        cluster_rows = self.cluster_rows
+        words, pairs = self.words, self.pairs
         for i, k in enumerate(keys):
             row = words.get(k)
             if row is not None and shown[i]:
                 hits.append((i, row))
-            if shown[i] and k in clusters:
-                hits += ((i, row) for row in cluster_rows[clusters[k]])
             if i:
                 row = pairs.get((keys[i - 1], k))
                 if row is not None:

@@ -67,16 +67,9 @@ def train(rows: list[dict], c: float = C) -> str:
     names = vec.get_feature_names_out()
     table = np.zeros((len(names), len(COLUMNS)))
     bias = np.zeros(len(COLUMNS))
-    # 緊急 is learned without the word clusters: a crisis hangs on the exact words (a cluster
-    # puts 叩く beside 撫でる); measured with --check and the crisis probes (session 6)
-    words = np.array([not n.startswith("k:") for n in names])
     for col, label in enumerate(LABELS):
         y = np.array([_gold(r, label) for r in rows])
-        if 0 < y.sum() < len(y) and label == CRISIS:
-            model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-            model.fit(x[:, words], y)
-            table[words, col], bias[col] = model.coef_[0], model.intercept_[0]
-        elif 0 < y.sum() < len(y):
+        if 0 < y.sum() < len(y):
             model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
             table[:, col], bias[col] = model.coef_[0], model.intercept_[0]
         else:  # never (or always) seen: the model must never add (or drop) it
@@ -90,8 +83,7 @@ def train(rows: list[dict], c: float = C) -> str:
              (f"# from {len(rows)} labelled messages (tests/data/classifier, held-out files "
               "excluded). Do not edit by hand: change the data, then train again."),
              ("# w: a word, b: two neighbouring words (normalized forms), c: two neighbouring "
-              "characters (katakana read as hiragana), k: a cluster of words of similar meaning "
-              "(clusters.tsv)."),
+              "characters (katakana read as hiragana)."),
              "feature\t" + "\t".join(COLUMNS),
              "@bias\t" + "\t".join(_num(v) for v in bias)]
     keep = np.abs(table).max(axis=1) >= PRUNE

@@ -20,9 +20,6 @@ LEARNED_ERRORS = {
     "母の介護で疲れ果てています",  # ケアラー added, as above
     "借金のことは家族の誰にも言えない",  # 孤立・人間関係 added: a secret is not isolation
     "病院を退院したけど帰る家がない",  # 緊急 taken back (p 0.009): no "tonight" in it
-    "仕事を休めなくて歯医者に行けてない",  # 仕事 added: the job is only why (session 6)
-    "母の認知症で、誰もいない部屋に話しかけている",  # 孤立・人間関係 added (session 6)
-    "高校生の娘が私の介護のために進学をあきらめると言い出しました",  # speaker 本人, not 家族
 }
 
 

@@ -209,28 +209,3 @@ def test_features_of_a_message_with_line_breaks_fit_the_weights_file():
     feats = features(toks)
     assert feats and not any(c in f for f in feats for c in "\t\n\r")
     assert "c:こま" in feats  # half-width katakana read as hiragana
-
-
-def test_a_word_counts_through_its_cluster_of_similar_words(tmp_path):
-    """A weight learned for a cluster (k:) reaches every word in it, also one the training
-    never saw, and that word is shown as the evidence."""
-    from intents import wordclusters
-
-    clusters = wordclusters.load()
-    rent = wordclusters.names(clusters["家賃"])
-    assert rent[-1] == wordclusters.names(clusters["更新料"])[-1]  # same of 4000 (chiVe)
-    model = _weights(tmp_path, {}, {"k:" + rent[-1]: {"孤立・人間関係": 30}})
-    result = _with(model, "来月の更新料のことで")
-    assert "孤立・人間関係" in result.categories
-    assert result.evidence["孤立・人間関係"] == ["更新料"]
-    assert "孤立・人間関係" not in _with(model, "来月の予定のことで").categories
-
-
-def test_a_broken_clusters_file_names_file_and_line(tmp_path):
-    from intents import wordclusters
-
-    path = tmp_path / "clusters.tsv"
-    path.write_text("# comment\n家賃\t1\t2\t3\n更新料\t1\tx\t3\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"clusters.tsv:3: need a word and 3 cluster numbers"):
-        wordclusters.load(path)
-    assert wordclusters.load(tmp_path / "missing.tsv") == {}
